@@ -1,0 +1,183 @@
+#include "fp-bwrap.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gio/gio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+FpBwrap *
+fp_bwrap_new (const char *bwrap_path)
+{
+  FpBwrap *bwrap = g_new0 (FpBwrap, 1);
+  g_auto(GStrv) environ_copy = g_get_environ ();
+
+  bwrap->argv = g_ptr_array_new_with_free_func (g_free);
+  bwrap->fds = g_array_new (FALSE, FALSE, sizeof (int));
+  bwrap->envp = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (bwrap->argv, g_strdup (bwrap_path));
+  for (guint i = 0; environ_copy[i] != NULL; i++)
+    g_ptr_array_add (bwrap->envp, g_strdup (environ_copy[i]));
+  return bwrap;
+}
+
+void
+fp_bwrap_free (FpBwrap *bwrap)
+{
+  if (bwrap == NULL)
+    return;
+  for (guint i = 0; i < bwrap->fds->len; i++)
+    close (g_array_index (bwrap->fds, int, i));
+  g_array_unref (bwrap->fds);
+  g_ptr_array_unref (bwrap->argv);
+  g_ptr_array_unref (bwrap->envp);
+  g_free (bwrap);
+}
+
+void
+fp_bwrap_add_arg (FpBwrap *bwrap, const char *arg)
+{
+  g_ptr_array_add (bwrap->argv, g_strdup (arg));
+}
+
+void
+fp_bwrap_add_args (FpBwrap *bwrap, ...)
+{
+  va_list args;
+  const char *arg;
+
+  va_start (args, bwrap);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    fp_bwrap_add_arg (bwrap, arg);
+  va_end (args);
+}
+
+void
+fp_bwrap_add_argsv (FpBwrap *bwrap, const char *const *args)
+{
+  for (guint i = 0; args != NULL && args[i] != NULL; i++)
+    fp_bwrap_add_arg (bwrap, args[i]);
+}
+
+int
+fp_bwrap_take_fd (FpBwrap *bwrap, int fd)
+{
+  g_array_append_val (bwrap->fds, fd);
+  return fd;
+}
+
+gboolean
+fp_bwrap_add_data (FpBwrap    *bwrap,
+                   const char *option,
+                   const char *name,
+                   GBytes     *data,
+                   const char *dest,
+                   GError    **error)
+{
+  gsize length;
+  const guint8 *bytes = g_bytes_get_data (data, &length);
+  g_autofree char *fd_text = NULL;
+  int fd = memfd_create (name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   "memfd_create for %s: %s", dest, g_strerror (saved_errno));
+      return FALSE;
+    }
+  fp_bwrap_take_fd (bwrap, fd);
+
+  while (length > 0)
+    {
+      ssize_t written = write (fd, bytes, length);
+
+      if (written < 0 && errno == EINTR)
+        continue;
+      if (written <= 0)
+        {
+          int saved_errno = errno;
+
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                       "writing %s: %s", dest, g_strerror (saved_errno));
+          return FALSE;
+        }
+      bytes += written;
+      length -= written;
+    }
+  if (lseek (fd, 0, SEEK_SET) < 0 ||
+      fcntl (fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   "sealing %s: %s", dest, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  fd_text = g_strdup_printf ("%d", fd);
+  fp_bwrap_add_args (bwrap, option, fd_text, dest, NULL);
+  return TRUE;
+}
+
+static int
+find_env (FpBwrap *bwrap, const char *name)
+{
+  gsize len = strlen (name);
+
+  for (guint i = 0; i < bwrap->envp->len; i++)
+    {
+      const char *entry = g_ptr_array_index (bwrap->envp, i);
+
+      if (strncmp (entry, name, len) == 0 && entry[len] == '=')
+        return i;
+    }
+  return -1;
+}
+
+void
+fp_bwrap_unset_env (FpBwrap *bwrap, const char *name)
+{
+  int index = find_env (bwrap, name);
+
+  if (index >= 0)
+    g_ptr_array_remove_index (bwrap->envp, index);
+}
+
+void
+fp_bwrap_set_env (FpBwrap *bwrap, const char *name, const char *value)
+{
+  fp_bwrap_unset_env (bwrap, name);
+  g_ptr_array_add (bwrap->envp, g_strconcat (name, "=", value, NULL));
+}
+
+gboolean
+fp_bwrap_exec (FpBwrap *bwrap, GError **error)
+{
+  int saved_errno;
+
+  for (guint i = 0; i < bwrap->fds->len; i++)
+    {
+      int fd = g_array_index (bwrap->fds, int, i);
+      int flags = fcntl (fd, F_GETFD);
+
+      if (flags < 0 || fcntl (fd, F_SETFD, flags & ~FD_CLOEXEC) < 0)
+        {
+          saved_errno = errno;
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                       "cannot pass fd %d to bwrap: %s", fd, g_strerror (saved_errno));
+          return FALSE;
+        }
+    }
+  g_ptr_array_add (bwrap->argv, NULL);
+  g_ptr_array_add (bwrap->envp, NULL);
+  execve (g_ptr_array_index (bwrap->argv, 0), (char **) bwrap->argv->pdata, (char **) bwrap->envp->pdata);
+  saved_errno = errno;
+  g_ptr_array_remove_index (bwrap->argv, bwrap->argv->len - 1);
+  g_ptr_array_remove_index (bwrap->envp, bwrap->envp->len - 1);
+  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+               "cannot run %s: %s", (char *) g_ptr_array_index (bwrap->argv, 0), g_strerror (saved_errno));
+  return FALSE;
+}

@@ -1,0 +1,43 @@
+/* A bubblewrap command line being built, with the fds it hands over. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct {
+  GPtrArray *argv;    /* char*, NULL-terminated once finished */
+  GArray    *fds;     /* int fds owned here, passed through exec */
+  GPtrArray *envp;    /* char* "NAME=value" for the sandboxed process */
+} FpBwrap;
+
+FpBwrap *fp_bwrap_new (const char *bwrap_path);
+void     fp_bwrap_free (FpBwrap *bwrap);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FpBwrap, fp_bwrap_free)
+
+void fp_bwrap_add_arg (FpBwrap *bwrap, const char *arg);
+G_GNUC_NULL_TERMINATED
+void fp_bwrap_add_args (FpBwrap *bwrap, ...);
+void fp_bwrap_add_argsv (FpBwrap *bwrap, const char *const *args);
+
+/* Takes ownership of `fd`; it stays open across exec and is closed with
+ * the builder otherwise. Returns the fd number for use in arguments. */
+int fp_bwrap_take_fd (FpBwrap *bwrap, int fd);
+
+/* `option FD dest` with FD a sealed memfd holding `data`, for
+ * --ro-bind-data and --file: the sandbox gets a copy nobody can change. */
+gboolean fp_bwrap_add_data (FpBwrap    *bwrap,
+                            const char *option,
+                            const char *name,
+                            GBytes     *data,
+                            const char *dest,
+                            GError    **error);
+
+void fp_bwrap_set_env (FpBwrap *bwrap, const char *name, const char *value);
+void fp_bwrap_unset_env (FpBwrap *bwrap, const char *name);
+
+/* Replaces this process with bwrap. Returns only on failure. */
+gboolean fp_bwrap_exec (FpBwrap *bwrap,
+                        GError **error);
+
+G_END_DECLS

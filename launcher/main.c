@@ -1,0 +1,311 @@
+/* The fauxpak command: run, info, ps, help. */
+#include "config.h"
+#include "fp-app-id.h"
+#include "fp-error.h"
+#include "fp-instance.h"
+#include "fp-profile.h"
+#include "fp-run.h"
+
+#include <gio/gio.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+typedef struct {
+  FpContext *cli_context;    /* permission options, applied over the profile */
+  GPtrArray *presets;        /* --preset names, in order */
+  char *app_id;
+  gboolean show_bwrap;
+} CommandLine;
+
+static gboolean
+permission_option_cb (const char *option_name, const char *value, gpointer user_data, GError **error)
+{
+  CommandLine *cl = user_data;
+  const char *name = option_name + 2; /* GOption hands us "--share" */
+
+  return fp_context_apply_option (cl->cli_context, name, value, error);
+}
+
+static gboolean
+preset_option_cb (const char *option_name, const char *value, gpointer user_data, GError **error)
+{
+  CommandLine *cl = user_data;
+
+  (void) option_name;
+  (void) error;
+  g_ptr_array_add (cl->presets, g_strdup (value));
+  return TRUE;
+}
+
+static const struct {
+  const char *name;
+  const char *description;
+  const char *arg;
+} permission_help[] = {
+  { "share", "Share with the host: network or ipc", "WHAT" },
+  { "unshare", "Unshare with the host: network or ipc", "WHAT" },
+  { "socket", "Expose a socket: x11, wayland, fallback-x11, pulseaudio, pipewire, session-bus, system-bus, ssh-auth, pcsc, cups, gpg-agent", "SOCKET" },
+  { "nosocket", "Do not expose a socket", "SOCKET" },
+  { "device", "Expose a device: dri, all, kvm, shm, input, usb", "DEVICE" },
+  { "nodevice", "Do not expose a device", "DEVICE" },
+  { "allow", "Allow a feature: devel, multiarch, bluetooth, canbus, per-app-dev-shm", "FEATURE" },
+  { "disallow", "Do not allow a feature", "FEATURE" },
+  { "filesystem", "Expose a path (absolute, ~/dir, home, host, host-os, host-etc, xdg-download, xdg-run/…), optionally :ro, :rw or :create", "FILESYSTEM[:ro|:rw|:create]" },
+  { "nofilesystem", "Do not expose a filesystem entry", "FILESYSTEM" },
+  { "persist", "Keep ~/DIR in ~/.var/app/APP-ID/DIR", "DIR" },
+  { "env", "Set an environment variable", "VAR=VALUE" },
+  { "unset-env", "Remove an environment variable", "VAR" },
+  { "talk-name", "Allow talking to a name on the session bus", "NAME" },
+  { "no-talk-name", "Forbid talking to a name on the session bus", "NAME" },
+  { "own-name", "Allow owning a name on the session bus", "NAME" },
+  { "see-name", "Allow seeing a name on the session bus", "NAME" },
+  { "system-talk-name", "Allow talking to a name on the system bus", "NAME" },
+  { "system-no-talk-name", "Forbid talking to a name on the system bus", "NAME" },
+  { "system-own-name", "Allow owning a name on the system bus", "NAME" },
+  { "system-see-name", "Allow seeing a name on the system bus", "NAME" },
+  { "bind", "Bind a host path read-write, at DEST if given", "SRC[:DEST]" },
+  { "ro-bind", "Bind a host path read-only, at DEST if given", "SRC[:DEST]" },
+  { "dev-bind", "Bind a host path with device access, at DEST if given", "SRC[:DEST]" },
+  { "tmpfs", "Mount an empty tmpfs at DEST", "DEST" },
+};
+
+static GOptionContext *
+make_option_context (const char *parameter_string, const char *summary,
+                     CommandLine *cl, gboolean with_show_bwrap)
+{
+  GOptionContext *context = g_option_context_new (parameter_string);
+  GOptionGroup *group = g_option_group_new ("fauxpak", "fauxpak options", "Show fauxpak options", cl, NULL);
+  g_autoptr(GArray) entries = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
+  GOptionEntry app_id_entry = { "app-id", 0, 0, G_OPTION_ARG_STRING, &cl->app_id,
+                                "Application id (without a profile, or to override the profile's)", "ID" };
+  GOptionEntry preset_entry = { "preset", 0, 0, G_OPTION_ARG_CALLBACK, preset_option_cb,
+                                "Import a preset, such as desktop or devshell", "NAME" };
+  GOptionEntry show_bwrap_entry = { "show-bwrap", 0, 0, G_OPTION_ARG_NONE, &cl->show_bwrap,
+                                    "Print the bubblewrap command line, one argument a line", NULL };
+
+  g_array_append_val (entries, app_id_entry);
+  g_array_append_val (entries, preset_entry);
+  if (with_show_bwrap)
+    g_array_append_val (entries, show_bwrap_entry);
+  for (gsize i = 0; i < G_N_ELEMENTS (permission_help); i++)
+    {
+      GOptionEntry entry = { permission_help[i].name, 0, 0, G_OPTION_ARG_CALLBACK,
+                             permission_option_cb, permission_help[i].description,
+                             permission_help[i].arg };
+      g_array_append_val (entries, entry);
+    }
+  g_option_group_add_entries (group, (GOptionEntry *) entries->data);
+  g_option_context_set_main_group (context, group);
+  g_option_context_set_summary (context, summary);
+  /* Options end at the profile or command: what follows belongs to the app. */
+  g_option_context_set_strict_posix (context, TRUE);
+  return context;
+}
+
+static G_GNUC_PRINTF (1, 2) int
+refuse (const char *format, ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_printerr ("fauxpak: %s\n", message);
+  return FP_EXIT_REFUSED;
+}
+
+/* Builds the final profile from the command line: the profile file (or an
+ * ad-hoc command), then --preset imports, then permission options. */
+static FpProfile *
+profile_from_command_line (CommandLine *cl, int argc, char **argv, gboolean needs_command,
+                           char ***app_args, GError **error)
+{
+  g_autoptr(FpProfile) profile = NULL;
+  int first = 1;
+
+  if (first < argc && g_str_equal (argv[first], "--"))
+    first++;
+
+  if (cl->app_id != NULL && !fp_app_id_validate (cl->app_id, error))
+    {
+      g_prefix_error (error, "--app-id: ");
+      return NULL;
+    }
+
+  if (cl->app_id != NULL && (first >= argc || !g_str_has_suffix (argv[first], ".json") ||
+                             (first > 1 && g_str_equal (argv[first - 1], "--"))))
+    {
+      /* Ad-hoc: --app-id=ID -- COMMAND [ARG…] */
+      if (first >= argc && needs_command)
+        {
+          g_set_error (error, FP_ERROR, FP_ERROR_INVALID_ARGUMENT,
+                       "--app-id=%s needs a command: fauxpak run --app-id=%s -- COMMAND [ARG…]",
+                       cl->app_id, cl->app_id);
+          return NULL;
+        }
+      profile = fp_profile_new ();
+      profile->command = first < argc ? g_strdupv (argv + first) : g_strdupv ((char *[]) { "/bin/sh", NULL });
+      *app_args = g_new0 (char *, 1);
+    }
+  else
+    {
+      if (first >= argc)
+        {
+          g_set_error (error, FP_ERROR, FP_ERROR_INVALID_ARGUMENT,
+                       "expected a profile (PROFILE.json) or --app-id=ID -- COMMAND; see fauxpak run --help");
+          return NULL;
+        }
+      profile = fp_profile_load (argv[first], error);
+      if (profile == NULL)
+        return NULL;
+      *app_args = g_strdupv (argv + first + 1);
+    }
+
+  if (cl->app_id != NULL)
+    {
+      g_free (profile->app_id);
+      profile->app_id = g_strdup (cl->app_id);
+    }
+  for (guint i = 0; i < cl->presets->len; i++)
+    if (!fp_profile_import_preset (profile, cl->presets->pdata[i], error))
+      {
+        g_prefix_error (error, "--preset=%s: ", (char *) cl->presets->pdata[i]);
+        g_clear_pointer (app_args, g_strfreev);
+        return NULL;
+      }
+  fp_context_merge (profile->context, cl->cli_context);
+  if (!fp_profile_validate (profile, error))
+    {
+      g_clear_pointer (app_args, g_strfreev);
+      return NULL;
+    }
+  return g_steal_pointer (&profile);
+}
+
+static void
+command_line_clear (CommandLine *cl)
+{
+  fp_context_free (cl->cli_context);
+  g_ptr_array_unref (cl->presets);
+  g_free (cl->app_id);
+}
+
+static int
+command_run_or_info (int argc, char **argv, gboolean is_run)
+{
+  CommandLine cl = { fp_context_new (), g_ptr_array_new_with_free_func (g_free), NULL, FALSE };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FpProfile) profile = NULL;
+  g_auto(GStrv) app_args = NULL;
+  int status = 0;
+
+  context = is_run
+    ? make_option_context ("(PROFILE.json [ARG…] | --app-id=ID -- COMMAND [ARG…])",
+                           "Run an application in a sandbox that portals treat as a Flatpak.\n\n"
+                           "Permission options use flatpak run's names and override the profile.\n"
+                           "Exit status: the application's own, or 125 when fauxpak refused or\n"
+                           "failed to start it.", &cl, FALSE)
+    : make_option_context ("(PROFILE.json | --app-id=ID [-- COMMAND…])",
+                           "Print the .flatpak-info a launch would write, or with --show-bwrap\n"
+                           "the bubblewrap command line.", &cl, TRUE);
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    status = refuse ("%s", error->message);
+  else if ((profile = profile_from_command_line (&cl, argc, argv, is_run, &app_args, &error)) == NULL)
+    status = refuse ("%s", error->message);
+  else if (is_run)
+    {
+      fp_run_exec (profile, (const char *const *) app_args, &error);
+      status = refuse ("cannot start %s: %s", profile->app_id, error->message);
+    }
+  else
+    {
+      g_autoptr(GKeyFile) keyfile = NULL;
+      g_autoptr(FpBwrap) bwrap = NULL;
+
+      if (!fp_run_describe (profile, (const char *const *) app_args, &keyfile,
+                            cl.show_bwrap ? &bwrap : NULL, &error))
+        status = refuse ("%s", error->message);
+      else if (cl.show_bwrap)
+        for (guint i = 0; i < bwrap->argv->len; i++)
+          g_print ("%s\n", (char *) g_ptr_array_index (bwrap->argv, i));
+      else
+        {
+          g_autofree char *data = g_key_file_to_data (keyfile, NULL, NULL);
+          g_print ("%s", data);
+        }
+    }
+  command_line_clear (&cl);
+  return status;
+}
+
+static int
+command_ps (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) instances = NULL;
+
+  (void) argv;
+  if (argc > 1)
+    return refuse ("ps takes no arguments");
+  instances = fp_instance_list_running (&error);
+  if (instances == NULL)
+    return refuse ("%s", error->message);
+  g_print ("%-12s %-8s %-8s %s\n", "INSTANCE", "PID", "CHILD", "APPLICATION");
+  for (guint i = 0; i < instances->len; i++)
+    {
+      const FpInstanceSummary *s = g_ptr_array_index (instances, i);
+
+      g_print ("%-12s %-8d %-8d %s\n", s->id, (int) s->pid, (int) s->child_pid,
+               s->app_id ? s->app_id : "?");
+    }
+  return 0;
+}
+
+static int
+command_help (void)
+{
+  g_print ("Usage:\n"
+           "  fauxpak run [PERMISSIONS] PROFILE.json [ARG…]\n"
+           "  fauxpak run [PERMISSIONS] --app-id=ID -- COMMAND [ARG…]\n"
+           "  fauxpak info [PERMISSIONS] [--show-bwrap] (PROFILE.json | --app-id=ID)\n"
+           "  fauxpak ps\n"
+           "  fauxpak help | --version\n"
+           "\n"
+           "Runs an application in a bubblewrap sandbox that xdg-desktop-portal and the\n"
+           "document portal treat as a Flatpak. `fauxpak run --help` lists the\n"
+           "permission options; they are flatpak run's.\n"
+           "\n"
+           "Exit status: the application's own; 125 when fauxpak refused or failed to\n"
+           "start it (the message says why).\n");
+  return 0;
+}
+
+int
+main (int argc, char **argv)
+{
+  setlocale (LC_ALL, "");
+
+  if (argc < 2)
+    {
+      command_help ();
+      return FP_EXIT_REFUSED;
+    }
+  if (g_str_equal (argv[1], "--version"))
+    {
+      g_print ("fauxpak %s\n", FAUXPAK_VERSION);
+      return 0;
+    }
+  if (g_str_equal (argv[1], "help") || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
+    return command_help ();
+  if (g_str_equal (argv[1], "run"))
+    return command_run_or_info (argc - 1, argv + 1, TRUE);
+  if (g_str_equal (argv[1], "info"))
+    return command_run_or_info (argc - 1, argv + 1, FALSE);
+  if (g_str_equal (argv[1], "ps"))
+    return command_ps (argc - 1, argv + 1);
+  return refuse ("unknown command \"%s\"; expected run, info, ps or help", argv[1]);
+}

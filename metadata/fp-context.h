@@ -1,0 +1,177 @@
+/* The permission model. Everything a sandbox is granted lives here, in
+ * Flatpak's own vocabulary; the [Context] keyfile, the bubblewrap arguments
+ * and the D-Bus proxy rules are all derived from one FpContext. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+  FP_SHARE_NETWORK = 1 << 0,
+  FP_SHARE_IPC     = 1 << 1,
+} FpShares;
+
+typedef enum {
+  FP_SOCKET_X11                    = 1 << 0,
+  FP_SOCKET_WAYLAND                = 1 << 1,
+  FP_SOCKET_PULSEAUDIO             = 1 << 2,
+  FP_SOCKET_SESSION_BUS            = 1 << 3,
+  FP_SOCKET_SYSTEM_BUS             = 1 << 4,
+  FP_SOCKET_FALLBACK_X11           = 1 << 5,
+  FP_SOCKET_SSH_AUTH               = 1 << 6,
+  FP_SOCKET_PCSC                   = 1 << 7,
+  FP_SOCKET_CUPS                   = 1 << 8,
+  FP_SOCKET_GPG_AGENT              = 1 << 9,
+  FP_SOCKET_INHERIT_WAYLAND_SOCKET = 1 << 10,
+  FP_SOCKET_PIPEWIRE               = 1 << 11,
+} FpSockets;
+
+typedef enum {
+  FP_DEVICE_DRI   = 1 << 0,
+  FP_DEVICE_ALL   = 1 << 1,
+  FP_DEVICE_KVM   = 1 << 2,
+  FP_DEVICE_SHM   = 1 << 3,
+  FP_DEVICE_INPUT = 1 << 4,
+  FP_DEVICE_USB   = 1 << 5,
+} FpDevices;
+
+typedef enum {
+  FP_FEATURE_DEVEL           = 1 << 0,
+  FP_FEATURE_MULTIARCH       = 1 << 1,
+  FP_FEATURE_BLUETOOTH       = 1 << 2,
+  FP_FEATURE_CANBUS          = 1 << 3,
+  FP_FEATURE_PER_APP_DEV_SHM = 1 << 4,
+} FpFeatures;
+
+/* One of the flag families above: the names Flatpak uses for each bit. */
+typedef enum {
+  FP_FLAGS_SHARED,
+  FP_FLAGS_SOCKETS,
+  FP_FLAGS_DEVICES,
+  FP_FLAGS_FEATURES,
+  FP_FLAGS_N_KINDS
+} FpFlagsKind;
+
+typedef enum {
+  FP_FILESYSTEM_NONE,     /* explicitly removed ("!path", --nofilesystem) */
+  FP_FILESYSTEM_READ_ONLY,
+  FP_FILESYSTEM_READ_WRITE,
+  FP_FILESYSTEM_CREATE,   /* read-write, created on the host when missing */
+} FpFilesystemMode;
+
+typedef enum {
+  FP_POLICY_NONE,
+  FP_POLICY_SEE,
+  FP_POLICY_TALK,
+  FP_POLICY_OWN,
+} FpPolicy;
+
+typedef enum {
+  FP_BIND_RW,
+  FP_BIND_RO,
+  FP_BIND_DEV,
+  FP_BIND_TMPFS,
+} FpBindKind;
+
+/* A mount Flatpak's vocabulary cannot express (source at another path,
+ * device binds, tmpfs). */
+typedef struct {
+  FpBindKind kind;
+  char *source;      /* NULL for tmpfs */
+  char *dest;
+  gboolean optional; /* -try: skipped when the source is missing */
+} FpBind;
+
+typedef struct {
+  /* Flag families: `valid` says which bits were mentioned, `enabled` which
+   * of those are on, so that a later layer can both grant and revoke. */
+  guint32 enabled[FP_FLAGS_N_KINDS];
+  guint32 valid[FP_FLAGS_N_KINDS];
+
+  GHashTable *filesystems;         /* char* (Flatpak spelling) -> FpFilesystemMode */
+  GHashTable *persistent;          /* set of char* (relative to $HOME) */
+  GHashTable *env;                 /* char* -> char* value, or NULL to unset */
+  GHashTable *session_bus_policy;  /* char* name -> FpPolicy */
+  GHashTable *system_bus_policy;
+  GPtrArray  *binds;               /* FpBind*, in order */
+} FpContext;
+
+FpContext *fp_context_new (void);
+void       fp_context_free (FpContext *context);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FpContext, fp_context_free)
+
+FpBind *fp_bind_new (FpBindKind kind, const char *source, const char *dest, gboolean optional);
+void    fp_bind_free (FpBind *bind);
+
+/* Later layers win: flags mentioned in `overlay` replace those in `base`,
+ * filesystems, env and bus policies replace per key, binds append. */
+void fp_context_merge (FpContext       *base,
+                       const FpContext *overlay);
+
+gboolean fp_context_has (const FpContext *context,
+                         FpFlagsKind      kind,
+                         guint32          flag);
+
+const char *const *fp_context_flag_names (FpFlagsKind kind);
+const char        *fp_context_flags_key (FpFlagsKind kind);
+
+/* "network", "!ipc" and so on; unknown names are an error listing the
+ * accepted ones. */
+gboolean fp_context_set_flag_by_name (FpContext   *context,
+                                      FpFlagsKind  kind,
+                                      const char  *name,
+                                      gboolean     enable,
+                                      GError     **error);
+
+/* A Flatpak filesystem entry, "xdg-download/foo:ro", "~/dir:create",
+ * "/abs/path", "home", "host"...; `enable` FALSE means --nofilesystem. */
+gboolean fp_context_add_filesystem (FpContext  *context,
+                                    const char *entry,
+                                    gboolean    enable,
+                                    GError    **error);
+
+gboolean fp_context_add_persistent (FpContext  *context,
+                                    const char *dir,
+                                    GError    **error);
+
+gboolean fp_context_set_env (FpContext  *context,
+                             const char *name,
+                             const char *value,
+                             GError    **error);
+
+gboolean fp_context_set_bus_policy (FpContext  *context,
+                                    gboolean    system_bus,
+                                    const char *name,
+                                    const char *policy,
+                                    GError    **error);
+
+/* A `flatpak run`-style option such as ("share", "network"),
+ * ("filesystem", "~/x:ro"), ("env", "A=b"), ("bind", "/src:/dst"). The
+ * name is given without the leading dashes. Returns FALSE with
+ * FP_ERROR_NOT_FOUND when `name` is not a permission option at all. */
+gboolean fp_context_apply_option (FpContext  *context,
+                                  const char *name,
+                                  const char *value,
+                                  GError    **error);
+
+/* Names of every option fp_context_apply_option takes. */
+const char *const *fp_context_option_names (void);
+
+/* Writes [Context], [Session Bus Policy], [System Bus Policy] and
+ * [Environment] as Flatpak writes them into .flatpak-info. */
+void fp_context_save_keyfile (const FpContext *context,
+                              GKeyFile        *keyfile);
+
+/* Parses a filesystem entry into its location and mode. */
+gboolean fp_filesystem_parse (const char        *entry,
+                              char             **location,
+                              FpFilesystemMode  *mode,
+                              GError           **error);
+
+const char *fp_policy_to_string (FpPolicy policy);
+
+/* Sorted keys of a hash table, for deterministic output. */
+GPtrArray *fp_sorted_keys (GHashTable *table);
+
+G_END_DECLS

@@ -1,0 +1,3 @@
+#include "fp-error.h"
+
+G_DEFINE_QUARK (fauxpak-error-quark, fp_error)

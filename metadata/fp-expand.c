@@ -1,0 +1,114 @@
+#include "fp-expand.h"
+#include "fp-error.h"
+
+#include <string.h>
+
+static gboolean
+is_name_char (char c, gboolean first)
+{
+  return c == '_' || g_ascii_isalpha (c) || (!first && g_ascii_isdigit (c));
+}
+
+char *
+fp_expand_variables (const char *value,
+                     GError    **error)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  const char *p = value;
+
+  while (*p != '\0')
+    {
+      g_autofree char *name = NULL;
+      const char *env_value;
+
+      if (*p != '$')
+        {
+          g_string_append_c (out, *p++);
+          continue;
+        }
+
+      if (p[1] == '$')
+        {
+          g_string_append_c (out, '$');
+          p += 2;
+          continue;
+        }
+      if (p[1] == '{')
+        {
+          const char *end = strchr (p + 2, '}');
+          const char *q;
+
+          if (end == NULL || end == p + 2)
+            {
+              g_set_error (error, FP_ERROR, FP_ERROR_INVALID_PROFILE,
+                           "\"%s\": unterminated or empty ${…}; expected ${NAME}", value);
+              return NULL;
+            }
+          for (q = p + 2; q < end; q++)
+            if (!is_name_char (*q, q == p + 2))
+              {
+                g_set_error (error, FP_ERROR, FP_ERROR_INVALID_PROFILE,
+                             "\"%s\": invalid variable name in ${…}", value);
+                return NULL;
+              }
+          name = g_strndup (p + 2, end - (p + 2));
+          p = end + 1;
+        }
+      else if (is_name_char (p[1], TRUE))
+        {
+          const char *q = p + 1;
+
+          while (is_name_char (*q, FALSE))
+            q++;
+          name = g_strndup (p + 1, q - (p + 1));
+          p = q;
+        }
+      else
+        {
+          g_set_error (error, FP_ERROR, FP_ERROR_INVALID_PROFILE,
+                       "\"%s\": '$' must start a variable name; write $$ for a literal '$'",
+                       value);
+          return NULL;
+        }
+
+      /* $PWD is where fauxpak really runs: the variable goes stale when a
+       * program that is not a shell changes directory before starting us. */
+      if (g_str_equal (name, "PWD"))
+        {
+          g_autofree char *cwd = g_get_current_dir ();
+          g_string_append (out, cwd);
+          continue;
+        }
+      env_value = g_getenv (name);
+      if (env_value == NULL)
+        {
+          g_set_error (error, FP_ERROR, FP_ERROR_UNSET_VARIABLE,
+                       "\"%s\" uses $%s, which is not set in the environment", value, name);
+          return NULL;
+        }
+      g_string_append (out, env_value);
+    }
+
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+char *
+fp_expand_home (const char *path)
+{
+  if (g_str_equal (path, "~"))
+    return g_strdup (g_get_home_dir ());
+  if (g_str_has_prefix (path, "~/"))
+    return g_build_filename (g_get_home_dir (), path + 2, NULL);
+  return g_strdup (path);
+}
+
+gboolean
+fp_path_has_dotdot (const char *path)
+{
+  g_auto(GStrv) parts = g_strsplit (path, "/", -1);
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    if (g_str_equal (parts[i], ".."))
+      return TRUE;
+  return FALSE;
+}

@@ -1,0 +1,21 @@
+/* Environment-variable expansion in profile paths ($VAR, ${VAR}). */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Expands $NAME and ${NAME} from the process environment ($$ is a literal
+ * '$'). An unset variable is an error naming it; "~/" is left alone because
+ * it belongs to Flatpak's filesystem vocabulary and is resolved later. */
+char *fp_expand_variables (const char *value,
+                           GError    **error);
+
+/* Resolves a leading "~/" (or a lone "~") against the home directory. */
+char *fp_expand_home (const char *path);
+
+/* TRUE when a path has a ".." element: such a path could reach beyond
+ * what the user meant to grant, so grants refuse it. */
+gboolean fp_path_has_dotdot (const char *path);
+
+G_END_DECLS

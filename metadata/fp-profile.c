@@ -1,0 +1,802 @@
+#include "config.h"
+#include "fp-profile.h"
+#include "fp-app-id.h"
+#include "fp-error.h"
+#include "fp-expand.h"
+
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+/* Imports deeper than this are surely a mistake (cycles are caught apart). */
+#define MAX_IMPORT_DEPTH 16
+
+typedef struct {
+  FpProfile  *profile;
+  const char *file;    /* for messages */
+  GPtrArray  *stack;   /* canonical paths being loaded, for cycle detection */
+} LoadState;
+
+typedef gboolean (*KeyHandler) (LoadState *state, const char *key, JsonNode *node, GError **error);
+
+FpProfile *
+fp_profile_new (void)
+{
+  FpProfile *profile = g_new0 (FpProfile, 1);
+
+  profile->context = fp_context_new ();
+  profile->runtime = FP_RUNTIME_HOST;
+  profile->runtime_host_etc = TRUE;
+  profile->documents = FP_DOCUMENTS_OPTIONAL;
+  return profile;
+}
+
+void
+fp_profile_free (FpProfile *profile)
+{
+  if (profile == NULL)
+    return;
+  g_free (profile->source_path);
+  g_free (profile->app_id);
+  g_strfreev (profile->command);
+  fp_context_free (profile->context);
+  g_strfreev (profile->runtime_paths);
+  g_free (profile);
+}
+
+static gboolean
+key_error (LoadState *state, GError **error, const char *key, GError *cause)
+{
+  g_set_error (error, FP_ERROR,
+               cause->domain == FP_ERROR && cause->code == FP_ERROR_UNSET_VARIABLE
+                 ? FP_ERROR_UNSET_VARIABLE : FP_ERROR_INVALID_PROFILE,
+               "%s: key \"%s\": %s", state->file, key, cause->message);
+  g_error_free (cause);
+  return FALSE;
+}
+
+G_GNUC_PRINTF (4, 5) static gboolean
+key_fail (LoadState *state, GError **error, const char *key, const char *format, ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error (error, FP_ERROR, FP_ERROR_INVALID_PROFILE,
+               "%s: key \"%s\": %s", state->file, key, message);
+  return FALSE;
+}
+
+static const char *
+node_type_name (JsonNode *node)
+{
+  if (JSON_NODE_HOLDS_NULL (node))
+    return "null";
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    return "an object";
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    return "an array";
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_BOOLEAN: return "a boolean";
+    case G_TYPE_STRING: return "a string";
+    default: return "a number";
+    }
+}
+
+static gboolean
+node_is_string (JsonNode *node)
+{
+  return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING;
+}
+
+/* Strings from JSON may hold NUL (\u0000), which C strings would silently cut. */
+static gboolean
+get_string (LoadState *state, const char *key, JsonNode *node, const char **out, GError **error)
+{
+  const char *s;
+
+  if (!node_is_string (node))
+    return key_fail (state, error, key, "expected a string, found %s", node_type_name (node));
+  s = json_node_get_string (node);
+  if (memchr (s, '\0', strlen (s) + 1) != s + strlen (s))
+    return key_fail (state, error, key, "string contains a NUL byte");
+  *out = s;
+  return TRUE;
+}
+
+static gboolean
+get_string_array (LoadState *state, const char *key, JsonNode *node, GPtrArray **out, GError **error)
+{
+  g_autoptr(GPtrArray) strings = g_ptr_array_new ();
+  JsonArray *array;
+
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return key_fail (state, error, key, "expected an array of strings, found %s", node_type_name (node));
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      g_autofree char *element_key = g_strdup_printf ("%s[%u]", key, i);
+      const char *s;
+
+      if (!get_string (state, element_key, element, &s, error))
+        return FALSE;
+      g_ptr_array_add (strings, (gpointer) s);
+    }
+  *out = g_steal_pointer (&strings);
+  return TRUE;
+}
+
+static char *
+expand (LoadState *state, const char *key, const char *value, GError **error)
+{
+  GError *local_error = NULL;
+  char *expanded = fp_expand_variables (value, &local_error);
+
+  if (expanded == NULL)
+    {
+      key_error (state, error, key, local_error);
+      return NULL;
+    }
+  return expanded;
+}
+
+static gboolean
+handle_app_id (LoadState *state, const char *key, JsonNode *node, GError **error)
+{
+  const char *app_id;
+  GError *local_error = NULL;
+
+  if (!get_string (state, key, node, &app_id, error))
+    return FALSE;
+  if (!fp_app_id_validate (app_id, &local_error))
+    return key_error (state, error, key, local_error);
+  g_free (state->profile->app_id);
+  state->profile->app_id = g_strdup (app_id);
+  return TRUE;
+}
+
+static gboolean
+handle_command (LoadState *state, const char *key, JsonNode *node, GError **error)
+{
+  g_autoptr(GPtrArray) argv = NULL;
+
+  if (node_is_string (node))
+    {
+      const char *program;
+
+      if (!get_string (state, key, node, &program, error))
+        return FALSE;
+      argv = g_ptr_array_new ();
+      g_ptr_array_add (argv, (gpointer) program);
+    }
+  else if (!get_string_array (state, key, node, &argv, error))
+    return FALSE;
+
+  if (argv->len == 0 || ((const char *) argv->pdata[0])[0] == '\0')
+    return key_fail (state, error, key, "expected a program name and its arguments; the list is empty");
+
+  g_ptr_array_add (argv, NULL);
+  g_strfreev (state->profile->command);
+  state->profile->command = g_strdupv ((char **) argv->pdata);
+  return TRUE;
+}
+
+static gboolean
+handle_flags (LoadState *state, const char *key, JsonNode *node, GError **error)
+{
+  g_autoptr(GPtrArray) names = NULL;
+  FpFlagsKind kind;
+
+  for (kind = 0; kind < FP_FLAGS_N_KINDS; kind++)
+    if (g_str_equal (fp_context_flags_key (kind), key))
+      break;
+  g_assert (kind < FP_FLAGS_N_KINDS);
+
+  if (!get_string_array (state, key, node, &names, error))
+    return FALSE;
+  for (guint i = 0; i < names->len; i++)
+    {
+      GError *local_error = NULL;
+      g_autofree char *element_key = g_strdup_printf ("%s[%u]", key, i);
+
+      if (!fp_context_set_flag_by_name (state->profile->context, kind,
+                                        names->pdata[i], TRUE, &local_error))
+        return key_error (state, error, element_key, local_error);
+    }
+  return TRUE;
+}
+
+static gboolean
+handle_filesystems (LoadState *state, const char *key, JsonNode *node, GError **error)
+{
+  g_autoptr(GPtrArray) entries = NULL;
+
+  if (!get_string_array (state, key, node, &entries, error))
+    return FALSE;
+  for (guint i = 0; i < entries->len; i++)
+    {
+      GError *local_error = NULL;
+      g_autofree char *element_key = g_strdup_printf ("%s[%u]", key, i);
+      g_autofree char *entry = expand (state, element_key, entries->pdata[i], error);
+
+      if (entry == NULL)
+        return FALSE;
+      if (!fp_context_add_filesystem (state->profile->context, entry, TRUE, &local_error))
+        return key_error (state, error, element_key, local_error);
+    }
+  return TRUE;
+}
+
+static gboolean
+handle_persistent (LoadState *state, const char *key, JsonNode *node, GError **error)
+{
+  g_autoptr(GPtrArray) dirs = NULL;
+
+  if (!get_string_array (state, key, node, &dirs, error))
+    return FALSE;
+  for (guint i = 0; i < dirs->len; i++)
+    {
+      GError *local_error = NULL;
+      g_autofree char *element_key = g_strdup_printf ("%s[%u]", key, i);
+
+      if (!fp_context_add_persistent (state->profile->context, dirs->pdata[i], &local_error))
+        return key_error (state, error, element_key, local_error);
+    }
+  return TRUE;
+}
+
+static gboolean
+handle_environment (LoadState *state, const char *key, JsonNode *node, GError **error)
+{
+  JsonObject *object;
+  g_autoptr(GList) members = NULL;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return key_fail (state, error, key, "expected an object of NAME: \"value\" (or null to unset), found %s",
+                     node_type_name (node));
+  object = json_node_get_object (node);
+  members = json_object_get_members (object);
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      const char *name = l->data;
+      JsonNode *value_node = json_object_get_member (object, name);
+      g_autofree char *member_key = g_strdup_printf ("%s.%s", key, name);
+      const char *value = NULL;
+      GError *local_error = NULL;
+
+      if (!JSON_NODE_HOLDS_NULL (value_node) &&
+          !get_string (state, member_key, value_node, &value, error))
+        return FALSE;
+      if (!fp_context_set_env (state->profile->context, name, value, &local_error))
+        return key_error (state, error, member_key, local_error);
+    }
+  return TRUE;
+}
+
+static gboolean
+handle_bus_policy (LoadState *state, const char *key, JsonNode *node, GError **error)
+{
+  gboolean system_bus = g_str_equal (key, "system-bus-policy");
+  JsonObject *object;
+  g_autoptr(GList) members = NULL;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return key_fail (state, error, key, "expected an object of BUS.NAME: \"see\"|\"talk\"|\"own\"|\"none\", found %s",
+                     node_type_name (node));
+  object = json_node_get_object (node);
+  members = json_object_get_members (object);
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      const char *name = l->data;
+      g_autofree char *member_key = g_strdup_printf ("%s.%s", key, name);
+      const char *policy;
+      GError *local_error = NULL;
+
+      if (!get_string (state, member_key, json_object_get_member (object, name), &policy, error))
+        return FALSE;
+      if (!fp_context_set_bus_policy (state->profile->context, system_bus, name, policy, &local_error))
+        return key_error (state, error, member_key, local_error);
+    }
+  return TRUE;
+}
+
+static gboolean
+parse_absolute_path (LoadState *state, const char *key, JsonNode *node, char **out, GError **error)
+{
+  const char *raw;
+  g_autofree char *expanded = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *canonical = NULL;
+
+  if (!get_string (state, key, node, &raw, error))
+    return FALSE;
+  expanded = expand (state, key, raw, error);
+  if (expanded == NULL)
+    return FALSE;
+  path = fp_expand_home (expanded);
+  if (!g_path_is_absolute (path))
+    return key_fail (state, error, key, "\"%s\" is not an absolute path; expected /…, ~/… or $VAR/…", raw);
+  if (fp_path_has_dotdot (path))
+    return key_fail (state, error, key, "\"%s\" contains \"..\"; name the directory itself", raw);
+  canonical = g_canonicalize_filename (path, NULL);
+  *out = g_steal_pointer (&canonical);
+  return TRUE;
+}
+
+static gboolean
+handle_binds (LoadState *state, const char *key, JsonNode *node, GError **error)
+{
+  static const char *const bind_keys[] = { "type", "source", "dest", "optional", NULL };
+  static const char *const bind_types[] = { "bind", "ro-bind", "dev-bind", "tmpfs", NULL };
+  JsonArray *array;
+
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return key_fail (state, error, key, "expected an array of bind objects, found %s", node_type_name (node));
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      g_autofree char *element_key = g_strdup_printf ("%s[%u]", key, i);
+      g_autofree char *type_key = g_strdup_printf ("%s.type", element_key);
+      g_autofree char *source_key = g_strdup_printf ("%s.source", element_key);
+      g_autofree char *dest_key = g_strdup_printf ("%s.dest", element_key);
+      g_autofree char *optional_key = g_strdup_printf ("%s.optional", element_key);
+      g_autofree char *source = NULL;
+      g_autofree char *dest = NULL;
+      g_autoptr(GList) members = NULL;
+      JsonObject *object;
+      JsonNode *member;
+      const char *type = "bind";
+      gboolean optional = FALSE;
+      FpBindKind kind;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        return key_fail (state, error, element_key,
+                         "expected {\"type\": …, \"source\": …, \"dest\": …}, found %s",
+                         node_type_name (element));
+      object = json_node_get_object (element);
+      members = json_object_get_members (object);
+      for (GList *l = members; l != NULL; l = l->next)
+        if (!g_strv_contains (bind_keys, l->data))
+          {
+            g_autofree char *bad_key = g_strdup_printf ("%s.%s", element_key, (char *) l->data);
+            return key_fail (state, error, bad_key, "unknown key; expected one of: type, source, dest, optional");
+          }
+
+      if ((member = json_object_get_member (object, "type")) != NULL &&
+          !get_string (state, type_key, member, &type, error))
+        return FALSE;
+      if (!g_strv_contains (bind_types, type))
+        return key_fail (state, error, type_key, "unknown bind type \"%s\"; expected bind, ro-bind, dev-bind or tmpfs", type);
+      kind = g_str_equal (type, "bind") ? FP_BIND_RW :
+             g_str_equal (type, "ro-bind") ? FP_BIND_RO :
+             g_str_equal (type, "dev-bind") ? FP_BIND_DEV : FP_BIND_TMPFS;
+
+      if ((member = json_object_get_member (object, "optional")) != NULL)
+        {
+          if (!JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_BOOLEAN)
+            return key_fail (state, error, optional_key, "expected true or false, found %s", node_type_name (member));
+          optional = json_node_get_boolean (member);
+        }
+
+      if (kind != FP_BIND_TMPFS)
+        {
+          if ((member = json_object_get_member (object, "source")) == NULL)
+            return key_fail (state, error, source_key, "missing; a %s needs a source path", type);
+          if (!parse_absolute_path (state, source_key, member, &source, error))
+            return FALSE;
+        }
+      else if (json_object_has_member (object, "source"))
+        return key_fail (state, error, source_key, "a tmpfs has no source");
+
+      if ((member = json_object_get_member (object, "dest")) != NULL)
+        {
+          if (!parse_absolute_path (state, dest_key, member, &dest, error))
+            return FALSE;
+        }
+      else if (kind == FP_BIND_TMPFS)
+        return key_fail (state, error, dest_key, "missing; a tmpfs needs a destination path");
+      else
+        dest = g_strdup (source);
+
+      g_ptr_array_add (state->profile->context->binds, fp_bind_new (kind, source, dest, optional));
+    }
+  return TRUE;
+}
+
+static gboolean
+handle_runtime (LoadState *state, const char *key, JsonNode *node, GError **error)
+{
+  static const char *const runtime_keys[] = { "paths", "host-etc", NULL };
+  FpProfile *profile = state->profile;
+  g_autoptr(GList) members = NULL;
+  JsonObject *object;
+  JsonNode *member;
+
+  if (node_is_string (node))
+    {
+      if (!g_str_equal (json_node_get_string (node), "host"))
+        return key_fail (state, error, key, "expected \"host\" or {\"paths\": […]}, found \"%s\"",
+                         json_node_get_string (node));
+      profile->runtime = FP_RUNTIME_HOST;
+      g_clear_pointer (&profile->runtime_paths, g_strfreev);
+      return TRUE;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return key_fail (state, error, key, "expected \"host\" or {\"paths\": […]}, found %s", node_type_name (node));
+
+  object = json_node_get_object (node);
+  members = json_object_get_members (object);
+  for (GList *l = members; l != NULL; l = l->next)
+    if (!g_strv_contains (runtime_keys, l->data))
+      {
+        g_autofree char *bad_key = g_strdup_printf ("%s.%s", key, (char *) l->data);
+        return key_fail (state, error, bad_key, "unknown key; expected paths or host-etc");
+      }
+
+  if ((member = json_object_get_member (object, "paths")) != NULL)
+    {
+      g_autofree char *paths_key = g_strdup_printf ("%s.paths", key);
+      g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+      JsonArray *array;
+
+      if (!JSON_NODE_HOLDS_ARRAY (member))
+        return key_fail (state, error, paths_key, "expected an array of absolute paths, found %s", node_type_name (member));
+      array = json_node_get_array (member);
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          g_autofree char *element_key = g_strdup_printf ("%s[%u]", paths_key, i);
+          char *path = NULL;
+
+          if (!parse_absolute_path (state, element_key, json_array_get_element (array, i), &path, error))
+            return FALSE;
+          g_ptr_array_add (paths, path);
+        }
+      g_ptr_array_add (paths, NULL);
+      g_strfreev (profile->runtime_paths);
+      profile->runtime_paths = (GStrv) g_ptr_array_steal (paths, NULL);
+      profile->runtime = FP_RUNTIME_PATHS;
+    }
+  else
+    return key_fail (state, error, key, "missing \"paths\"; write \"host\" for the host runtime");
+
+  if ((member = json_object_get_member (object, "host-etc")) != NULL)
+    {
+      g_autofree char *etc_key = g_strdup_printf ("%s.host-etc", key);
+
+      if (!JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_BOOLEAN)
+        return key_fail (state, error, etc_key, "expected true or false, found %s", node_type_name (member));
+      profile->runtime_host_etc = json_node_get_boolean (member);
+    }
+  return TRUE;
+}
+
+static gboolean
+handle_documents (LoadState *state, const char *key, JsonNode *node, GError **error)
+{
+  const char *mode;
+
+  if (!get_string (state, key, node, &mode, error))
+    return FALSE;
+  if (g_str_equal (mode, "optional"))
+    state->profile->documents = FP_DOCUMENTS_OPTIONAL;
+  else if (g_str_equal (mode, "required"))
+    state->profile->documents = FP_DOCUMENTS_REQUIRED;
+  else if (g_str_equal (mode, "off"))
+    state->profile->documents = FP_DOCUMENTS_OFF;
+  else
+    return key_fail (state, error, key, "unknown value \"%s\"; expected optional, required or off", mode);
+  return TRUE;
+}
+
+static gboolean
+handle_ignored_text (LoadState *state, const char *key, JsonNode *node, GError **error)
+{
+  const char *text;
+
+  return get_string (state, key, node, &text, error);
+}
+
+static gboolean load_file (LoadState *parent, const char *path, GError **error);
+
+static char *
+find_preset (const char *name, GError **error)
+{
+  g_auto(GStrv) dirs = fp_profile_preset_dirs ();
+  g_autofree char *file_name = g_strconcat (name, ".json", NULL);
+  g_autofree char *searched = g_strjoinv (", ", dirs);
+
+  for (guint i = 0; dirs[i] != NULL; i++)
+    {
+      g_autofree char *candidate = g_build_filename (dirs[i], file_name, NULL);
+
+      if (g_file_test (candidate, G_FILE_TEST_IS_REGULAR))
+        return g_steal_pointer (&candidate);
+    }
+  g_set_error (error, FP_ERROR, FP_ERROR_NOT_FOUND,
+               "no preset \"%s\" (looked in %s)", name, searched);
+  return NULL;
+}
+
+static gboolean
+is_preset_name (const char *name)
+{
+  for (const char *p = name; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_')
+      return FALSE;
+  return *name != '\0';
+}
+
+static gboolean
+handle_imports (LoadState *state, const char *key, JsonNode *node, GError **error)
+{
+  g_autoptr(GPtrArray) names = NULL;
+
+  if (!get_string_array (state, key, node, &names, error))
+    return FALSE;
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *name = names->pdata[i];
+      g_autofree char *element_key = g_strdup_printf ("%s[%u]", key, i);
+      g_autofree char *path = NULL;
+      GError *local_error = NULL;
+
+      if (is_preset_name (name))
+        path = find_preset (name, &local_error);
+      else if (g_str_has_suffix (name, ".json"))
+        {
+          g_autofree char *dir = g_path_get_dirname (state->file);
+          g_autofree char *expanded = expand (state, element_key, name, error);
+
+          if (expanded == NULL)
+            return FALSE;
+          path = g_path_is_absolute (expanded) ? g_strdup (expanded) : g_build_filename (dir, expanded, NULL);
+        }
+      else
+        return key_fail (state, error, element_key,
+                         "\"%s\" is neither a preset name (letters, digits, '-') nor a path to a .json file", name);
+      if (path == NULL)
+        return key_error (state, error, element_key, local_error);
+      if (!load_file (state, path, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static const struct {
+  const char *key;
+  KeyHandler handler;
+} key_handlers[] = {
+  { "$schema", handle_ignored_text },
+  { "description", handle_ignored_text },
+  { "imports", handle_imports },
+  { "app-id", handle_app_id },
+  { "command", handle_command },
+  { "runtime", handle_runtime },
+  { "documents", handle_documents },
+  { "shared", handle_flags },
+  { "sockets", handle_flags },
+  { "devices", handle_flags },
+  { "features", handle_flags },
+  { "filesystems", handle_filesystems },
+  { "persistent", handle_persistent },
+  { "environment", handle_environment },
+  { "session-bus-policy", handle_bus_policy },
+  { "system-bus-policy", handle_bus_policy },
+  { "binds", handle_binds },
+};
+
+static KeyHandler
+find_handler (const char *key)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (key_handlers); i++)
+    if (g_str_equal (key_handlers[i].key, key))
+      return key_handlers[i].handler;
+  return NULL;
+}
+
+static gboolean
+apply_object (LoadState *state, JsonNode *root, GError **error)
+{
+  JsonObject *object;
+  g_autoptr(GList) members = NULL;
+  JsonNode *imports;
+
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, FP_ERROR, FP_ERROR_INVALID_PROFILE,
+                   "%s: expected a JSON object at the top level, found %s",
+                   state->file, node_type_name (root));
+      return FALSE;
+    }
+  object = json_node_get_object (root);
+  members = json_object_get_members (object);
+
+  for (GList *l = members; l != NULL; l = l->next)
+    if (find_handler (l->data) == NULL)
+      {
+        g_autoptr(GString) expected = g_string_new (NULL);
+
+        for (gsize i = 0; i < G_N_ELEMENTS (key_handlers); i++)
+          g_string_append_printf (expected, "%s%s", i ? ", " : "", key_handlers[i].key);
+        g_set_error (error, FP_ERROR, FP_ERROR_INVALID_PROFILE,
+                     "%s: unknown key \"%s\"; expected one of: %s",
+                     state->file, (char *) l->data, expected->str);
+        return FALSE;
+      }
+
+  /* Imports first, so that this file's own keys override what they set. */
+  if ((imports = json_object_get_member (object, "imports")) != NULL &&
+      !handle_imports (state, "imports", imports, error))
+    return FALSE;
+
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      const char *key = l->data;
+      KeyHandler handler = find_handler (key);
+
+      if (handler == handle_imports)
+        continue;
+      if (!handler (state, key, json_object_get_member (object, key), error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Of duplicate keys in one object json-glib keeps the last; the README
+ * documents that, as it does the order in which layers override. */
+static gboolean
+apply_data (LoadState *state, const char *data, gssize length, GError **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  GError *local_error = NULL;
+
+  if (!json_parser_load_from_data (parser, data, length, &local_error))
+    {
+      /* json-glib reports "<data>:LINE:COLUMN: Parse error: …". */
+      const char *message = local_error->message;
+
+      if (g_str_has_prefix (message, "<data>:"))
+        message += strlen ("<data>:");
+      g_set_error (error, FP_ERROR, FP_ERROR_INVALID_PROFILE,
+                   "%s:%s", state->file, message);
+      g_error_free (local_error);
+      return FALSE;
+    }
+  if (json_parser_get_root (parser) == NULL)
+    {
+      g_set_error (error, FP_ERROR, FP_ERROR_INVALID_PROFILE,
+                   "%s: the file is empty; expected a JSON object", state->file);
+      return FALSE;
+    }
+  return apply_object (state, json_parser_get_root (parser), error);
+}
+
+static gboolean
+load_file (LoadState *parent, const char *path, GError **error)
+{
+  g_autofree char *contents = NULL;
+  g_autofree char *canonical = g_canonicalize_filename (path, NULL);
+  gsize length;
+  GError *local_error = NULL;
+  LoadState state = { parent->profile, path, parent->stack };
+
+  for (guint i = 0; i < parent->stack->len; i++)
+    if (g_str_equal (parent->stack->pdata[i], canonical))
+      {
+        g_set_error (error, FP_ERROR, FP_ERROR_INVALID_PROFILE,
+                     "%s: imports %s, which is already being imported (an import cycle)",
+                     parent->file, path);
+        return FALSE;
+      }
+  if (parent->stack->len >= MAX_IMPORT_DEPTH)
+    {
+      g_set_error (error, FP_ERROR, FP_ERROR_INVALID_PROFILE,
+                   "%s: imports nest deeper than %d levels", path, MAX_IMPORT_DEPTH);
+      return FALSE;
+    }
+
+  if (!g_file_get_contents (path, &contents, &length, &local_error))
+    {
+      g_set_error (error, FP_ERROR, FP_ERROR_INVALID_PROFILE,
+                   "%s: cannot read: %s", path, local_error->message);
+      g_error_free (local_error);
+      return FALSE;
+    }
+
+  g_ptr_array_add (parent->stack, g_steal_pointer (&canonical));
+  if (!apply_data (&state, contents, length, error))
+    return FALSE;
+  g_ptr_array_remove_index (parent->stack, parent->stack->len - 1);
+  return TRUE;
+}
+
+FpProfile *
+fp_profile_load (const char *path,
+                 GError    **error)
+{
+  g_autoptr(FpProfile) profile = fp_profile_new ();
+  g_autoptr(GPtrArray) stack = g_ptr_array_new_with_free_func (g_free);
+  LoadState root = { profile, path, stack };
+
+  if (!load_file (&root, path, error))
+    return NULL;
+  profile->source_path = g_strdup (path);
+  return g_steal_pointer (&profile);
+}
+
+FpProfile *
+fp_profile_load_from_data (const char *data,
+                           gssize      length,
+                           const char *name,
+                           GError    **error)
+{
+  g_autoptr(FpProfile) profile = fp_profile_new ();
+  g_autoptr(GPtrArray) stack = g_ptr_array_new_with_free_func (g_free);
+  LoadState state = { profile, name, stack };
+
+  if (!apply_data (&state, data, length, error))
+    return NULL;
+  return g_steal_pointer (&profile);
+}
+
+gboolean
+fp_profile_import_preset (FpProfile  *profile,
+                          const char *name,
+                          GError    **error)
+{
+  g_autoptr(GPtrArray) stack = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *path = find_preset (name, error);
+  LoadState state = { profile, "command line", stack };
+
+  if (path == NULL)
+    return FALSE;
+  return load_file (&state, path, error);
+}
+
+gboolean
+fp_profile_validate (const FpProfile *profile,
+                     GError         **error)
+{
+  const char *name = profile->source_path ? profile->source_path : "command line";
+
+  if (profile->app_id == NULL)
+    {
+      g_set_error (error, FP_ERROR, FP_ERROR_INVALID_PROFILE,
+                   "%s: key \"app-id\" is missing; expected a reverse-DNS name such as org.example.App",
+                   name);
+      return FALSE;
+    }
+  if (profile->command == NULL)
+    {
+      g_set_error (error, FP_ERROR, FP_ERROR_INVALID_PROFILE,
+                   "%s: key \"command\" is missing; expected [\"program\", \"arg\", …]", name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+GStrv
+fp_profile_preset_dirs (void)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  const char *env = g_getenv ("FAUXPAK_PRESET_PATH");
+  g_autofree char *user_dir = g_build_filename (g_get_user_config_dir (), "fauxpak", "presets", NULL);
+
+  if (env != NULL && *env != '\0')
+    {
+      g_auto(GStrv) parts = g_strsplit (env, ":", -1);
+
+      for (guint i = 0; parts[i] != NULL; i++)
+        if (*parts[i] != '\0')
+          g_strv_builder_add (builder, parts[i]);
+    }
+  g_strv_builder_add (builder, user_dir);
+  g_strv_builder_add (builder, FAUXPAK_PRESETS_DIR);
+  /* Running from the build tree before `meson install`. */
+  g_strv_builder_add (builder, FAUXPAK_SOURCE_PRESETS_DIR);
+  return g_strv_builder_end (builder);
+}

@@ -1,0 +1,59 @@
+/* A fauxpak profile: which app, which command, what it may see. Loaded from
+ * JSON, with presets merged in through "imports". */
+#pragma once
+
+#include <glib.h>
+#include "fp-context.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  FP_RUNTIME_HOST,   /* the host's /usr, its /bin and /lib* links, parts of /etc */
+  FP_RUNTIME_PATHS,  /* only the listed paths (a Nix closure, say) */
+} FpRuntimeKind;
+
+typedef enum {
+  FP_DOCUMENTS_OPTIONAL,  /* use the document portal when it runs */
+  FP_DOCUMENTS_REQUIRED,  /* refuse to start without it */
+  FP_DOCUMENTS_OFF,
+} FpDocumentsMode;
+
+typedef struct {
+  char *source_path;       /* profile file, NULL for an ad-hoc sandbox */
+  char *app_id;
+  GStrv command;           /* program and its default arguments */
+  FpContext *context;
+  FpRuntimeKind runtime;
+  GStrv runtime_paths;     /* FP_RUNTIME_PATHS: read-only at the same path */
+  gboolean runtime_host_etc;
+  FpDocumentsMode documents;
+} FpProfile;
+
+FpProfile *fp_profile_new (void);
+void       fp_profile_free (FpProfile *profile);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FpProfile, fp_profile_free)
+
+/* Loads `path` and everything it imports. Errors name the file and the key
+ * (or line and column for JSON syntax) and say what was expected. */
+FpProfile *fp_profile_load (const char *path,
+                            GError    **error);
+
+/* Same, from a string; `name` is used in messages. */
+FpProfile *fp_profile_load_from_data (const char *data,
+                                      gssize      length,
+                                      const char *name,
+                                      GError    **error);
+
+/* Merges a preset (searched in the preset path) into `profile`. */
+gboolean fp_profile_import_preset (FpProfile  *profile,
+                                   const char *name,
+                                   GError    **error);
+
+/* Checks what a launch needs: a valid app id and a command. */
+gboolean fp_profile_validate (const FpProfile *profile,
+                              GError         **error);
+
+/* Directories searched for presets, in order. */
+GStrv fp_profile_preset_dirs (void);
+
+G_END_DECLS

@@ -1,0 +1,319 @@
+#include "fp-instance.h"
+#include "fp-error.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* A directory without .ref older than this was left by a launcher that died
+ * between mkdir and locking; younger ones may be allocating right now. */
+#define HALF_ALLOCATED_GRACE_SECONDS 60
+
+char *
+fp_instance_base_dir (void)
+{
+  return g_build_filename (g_get_user_runtime_dir (), ".flatpak", NULL);
+}
+
+void
+fp_instance_free (FpInstance *instance)
+{
+  if (instance == NULL)
+    return;
+  if (instance->lock_fd >= 0)
+    close (instance->lock_fd);
+  g_free (instance->id);
+  g_free (instance->dir);
+  g_free (instance);
+}
+
+static gboolean
+take_read_lock (int fd)
+{
+  struct flock lock = { .l_type = F_RDLCK, .l_whence = SEEK_SET };
+
+  return fcntl (fd, F_SETLK, &lock) == 0;
+}
+
+/* The .ref is created under a temporary name, locked, then renamed: a
+ * .ref that anyone can see is locked from its first moment, so garbage
+ * collection never mistakes a starting instance for a dead one. */
+static int
+create_locked_ref (const char *dir, GError **error)
+{
+  g_autofree char *tmp = g_build_filename (dir, ".ref.new", NULL);
+  g_autofree char *ref = g_build_filename (dir, ".ref", NULL);
+  int fd = open (tmp, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+
+  if (fd < 0 || !take_read_lock (fd) || rename (tmp, ref) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   "cannot lock %s: %s", ref, g_strerror (saved_errno));
+      if (fd >= 0)
+        close (fd);
+      return -1;
+    }
+  return fd;
+}
+
+FpInstance *
+fp_instance_allocate (GError **error)
+{
+  g_autofree char *base = fp_instance_base_dir ();
+  g_autoptr(FpInstance) instance = g_new0 (FpInstance, 1);
+
+  instance->lock_fd = -1;
+  if (g_mkdir_with_parents (base, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   "cannot create %s: %s", base, g_strerror (saved_errno));
+      return NULL;
+    }
+
+  for (int attempt = 0; attempt < 1000; attempt++)
+    {
+      g_autofree char *id = g_strdup_printf ("%u", g_random_int ());
+      g_autofree char *dir = g_build_filename (base, id, NULL);
+
+      /* mkdir is the atomic claim: whoever creates it owns the id. */
+      if (mkdir (dir, 0700) == 0)
+        {
+          instance->id = g_steal_pointer (&id);
+          instance->dir = g_steal_pointer (&dir);
+          instance->lock_fd = create_locked_ref (instance->dir, error);
+          if (instance->lock_fd < 0)
+            {
+              fp_instance_discard (instance);
+              return NULL;
+            }
+          return g_steal_pointer (&instance);
+        }
+      if (errno != EEXIST)
+        {
+          int saved_errno = errno;
+
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                       "cannot create %s: %s", dir, g_strerror (saved_errno));
+          return NULL;
+        }
+    }
+  g_set_error (error, FP_ERROR, FP_ERROR_SANDBOX_SETUP,
+               "cannot find a free instance id under %s", base);
+  return NULL;
+}
+
+static gboolean
+write_file (FpInstance *instance, const char *name, const void *data, gsize length, GError **error)
+{
+  g_autofree char *path = g_build_filename (instance->dir, name, NULL);
+
+  return g_file_set_contents_full (path, data, length, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
+}
+
+gboolean
+fp_instance_write_info (FpInstance *instance, GBytes *info, GError **error)
+{
+  gsize length;
+  const void *data = g_bytes_get_data (info, &length);
+
+  return write_file (instance, "info", data, length, error);
+}
+
+int
+fp_instance_open_bwrapinfo (FpInstance *instance, GError **error)
+{
+  g_autofree char *path = g_build_filename (instance->dir, "bwrapinfo.json", NULL);
+  int fd = open (path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   "cannot create %s: %s", path, g_strerror (saved_errno));
+    }
+  return fd;
+}
+
+gboolean
+fp_instance_write_pid (FpInstance *instance, pid_t pid, GError **error)
+{
+  g_autofree char *text = g_strdup_printf ("%d", (int) pid);
+
+  return write_file (instance, "pid", text, strlen (text), error);
+}
+
+static void
+remove_instance_dir (const char *dir)
+{
+  static const char *const names[] = { "info", "bwrapinfo.json", "pid", ".ref.new", ".ref", NULL };
+  g_autoptr(GDir) listing = NULL;
+  const char *name;
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_autofree char *path = g_build_filename (dir, names[i], NULL);
+      (void) unlink (path);
+    }
+  /* Anything else is not ours to know about; remove it too so rmdir can
+   * succeed, but never follow into subdirectories. */
+  listing = g_dir_open (dir, 0, NULL);
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      (void) unlink (path);
+    }
+  (void) rmdir (dir);
+}
+
+void
+fp_instance_discard (FpInstance *instance)
+{
+  remove_instance_dir (instance->dir);
+}
+
+/* TRUE when the .ref exists and nobody holds a lock on it. */
+static gboolean
+instance_is_dead (const char *dir)
+{
+  g_autofree char *ref = g_build_filename (dir, ".ref", NULL);
+  struct flock lock = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+  struct stat st;
+  int fd = open (ref, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+
+  if (fd < 0)
+    {
+      /* No .ref yet: dead only if it has been like this for a while. */
+      if (errno == ENOENT && lstat (dir, &st) == 0)
+        return st.st_mtime + HALF_ALLOCATED_GRACE_SECONDS < (g_get_real_time () / G_USEC_PER_SEC);
+      return FALSE;
+    }
+  if (fcntl (fd, F_GETLK, &lock) != 0)
+    {
+      close (fd);
+      return FALSE;
+    }
+  close (fd);
+  return lock.l_type == F_UNLCK;
+}
+
+void
+fp_instance_collect_garbage (void)
+{
+  g_autofree char *base = fp_instance_base_dir ();
+  g_autoptr(GDir) listing = g_dir_open (base, 0, NULL);
+  const char *name;
+
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *dir = g_build_filename (base, name, NULL);
+
+      if (g_file_test (dir, G_FILE_TEST_IS_DIR) && !g_file_test (dir, G_FILE_TEST_IS_SYMLINK) &&
+          instance_is_dead (dir))
+        remove_instance_dir (dir);
+    }
+}
+
+void
+fp_instance_summary_free (FpInstanceSummary *summary)
+{
+  if (summary == NULL)
+    return;
+  g_free (summary->id);
+  g_free (summary->app_id);
+  g_free (summary);
+}
+
+static pid_t
+read_pid_file (const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, "pid", NULL);
+  g_autofree char *text = NULL;
+  guint64 value;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL) ||
+      !g_ascii_string_to_unsigned (g_strstrip (text), 10, 1, G_MAXINT32, &value, NULL))
+    return 0;
+  return (pid_t) value;
+}
+
+static pid_t
+read_child_pid (const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, "bwrapinfo.json", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+  JsonObject *object;
+
+  if (!json_parser_load_from_file (parser, path, NULL))
+    return 0;
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return 0;
+  object = json_node_get_object (root);
+  if (!json_object_has_member (object, "child-pid"))
+    return 0;
+  return (pid_t) json_object_get_int_member (object, "child-pid");
+}
+
+static int
+compare_summaries (gconstpointer a, gconstpointer b)
+{
+  const FpInstanceSummary *sa = *(FpInstanceSummary *const *) a;
+  const FpInstanceSummary *sb = *(FpInstanceSummary *const *) b;
+
+  return g_strcmp0 (sa->id, sb->id);
+}
+
+GPtrArray *
+fp_instance_list_running (GError **error)
+{
+  g_autofree char *base = fp_instance_base_dir ();
+  g_autoptr(GPtrArray) result = g_ptr_array_new_with_free_func ((GDestroyNotify) fp_instance_summary_free);
+  g_autoptr(GDir) listing = NULL;
+  GError *local_error = NULL;
+  const char *name;
+
+  listing = g_dir_open (base, 0, &local_error);
+  if (listing == NULL)
+    {
+      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        {
+          g_error_free (local_error);
+          return g_steal_pointer (&result);
+        }
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+
+  while ((name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *dir = g_build_filename (base, name, NULL);
+      g_autofree char *info_path = g_build_filename (dir, "info", NULL);
+      g_autoptr(GKeyFile) info = g_key_file_new ();
+      FpInstanceSummary *summary;
+      g_autofree char *ref = g_build_filename (dir, ".ref", NULL);
+
+      if (!g_file_test (ref, G_FILE_TEST_EXISTS) || instance_is_dead (dir))
+        continue;
+      if (!g_key_file_load_from_file (info, info_path, G_KEY_FILE_NONE, NULL))
+        continue;
+      summary = g_new0 (FpInstanceSummary, 1);
+      summary->id = g_strdup (name);
+      summary->app_id = g_key_file_get_string (info, "Application", "name", NULL);
+      summary->pid = read_pid_file (dir);
+      summary->child_pid = read_child_pid (dir);
+      g_ptr_array_add (result, summary);
+    }
+  g_ptr_array_sort (result, compare_summaries);
+  return g_steal_pointer (&result);
+}

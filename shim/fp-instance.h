@@ -1,0 +1,54 @@
+/* Flatpak instances: $XDG_RUNTIME_DIR/.flatpak/<id>/ with `info`,
+ * `bwrapinfo.json`, `pid` and a `.ref` lock held for the sandbox's life.
+ * `flatpak ps` and the portals read these directories; the layout follows
+ * what flatpak itself writes. */
+#pragma once
+
+#include <glib.h>
+#include <sys/types.h>
+
+G_BEGIN_DECLS
+
+typedef struct {
+  char *id;
+  char *dir;
+  int   lock_fd;  /* read-locked .ref; the lock must outlive us in bwrap */
+} FpInstance;
+
+FpInstance *fp_instance_allocate (GError **error);
+void        fp_instance_free (FpInstance *instance);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FpInstance, fp_instance_free)
+
+gboolean fp_instance_write_info (FpInstance *instance,
+                                 GBytes     *info,
+                                 GError    **error);
+
+/* An fd for bwrap's --info-fd: bwrap writes bwrapinfo.json through it. */
+int fp_instance_open_bwrapinfo (FpInstance *instance,
+                                GError    **error);
+
+gboolean fp_instance_write_pid (FpInstance *instance,
+                                pid_t       pid,
+                                GError    **error);
+
+/* Removes the directory of an instance that never started. */
+void fp_instance_discard (FpInstance *instance);
+
+/* Removes the directories of instances whose sandbox has gone. */
+void fp_instance_collect_garbage (void);
+
+char *fp_instance_base_dir (void);
+
+typedef struct {
+  char *id;
+  char *app_id;
+  pid_t pid;        /* bwrap */
+  pid_t child_pid;  /* the sandbox's first process, from bwrapinfo.json */
+} FpInstanceSummary;
+
+void fp_instance_summary_free (FpInstanceSummary *summary);
+
+/* Running instances, sorted by id. */
+GPtrArray *fp_instance_list_running (GError **error);
+
+G_END_DECLS
