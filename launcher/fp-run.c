@@ -120,6 +120,7 @@ fp_run_exec (const FpProfile    *profile,
   g_autoptr(GBytes) info_bytes = NULL;
   g_autoptr(FpBwrap) bwrap = NULL;
   g_autofree char *bus = NULL;
+  g_autofree char *instance_ref = NULL;
   FpSandboxSpec spec = { 0 };
   int info_fd;
 
@@ -153,11 +154,14 @@ fp_run_exec (const FpProfile    *profile,
   spec.info_fd = info_fd;
   spec.args = args;
   spec.session_bus_socket = bus;
+  spec.instance_ref = instance_ref = g_build_filename (instance->dir, ".ref", NULL);
   if (!fp_sandbox_build (&spec, bwrap, error))
     goto fail;
 
-  /* After exec, bwrap is this pid and holds the .ref lock through the
-   * inherited fd until the sandbox is gone. */
+  /* After exec, bwrap is this pid. Our lock on .ref lasts until bwrap's
+   * monitor closes inherited fds; by then the sandbox holds its own
+   * (--lock-file), and garbage collection spares an instance whose pid is
+   * alive, so there is no moment at which it looks dead. */
   if (!fp_instance_write_pid (instance, getpid (), error))
     goto fail;
   fp_bwrap_take_fd (bwrap, instance->lock_fd);

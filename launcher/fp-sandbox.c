@@ -195,6 +195,18 @@ add_runtime (Builder *b, GError **error)
   return TRUE;
 }
 
+/* bwrap's monitor closes inherited fds, so the launcher's lock cannot
+ * outlive the exec; the sandbox's init takes its own through --lock-file
+ * and holds it until the last process inside is gone. */
+static void
+add_instance_lock (Builder *b)
+{
+  if (b->spec->instance_ref == NULL)
+    return;
+  fp_bwrap_add_args (b->bwrap, "--ro-bind", b->spec->instance_ref, "/run/flatpak/.ref",
+                     "--lock-file", "/run/flatpak/.ref", NULL);
+}
+
 static gboolean
 add_flatpak_info (Builder *b, GError **error)
 {
@@ -733,6 +745,7 @@ fp_sandbox_build (const FpSandboxSpec *spec,
   add_mount (&b, MOUNT_DIR, NULL, b.sandbox_runtime_dir, FALSE);
   if (!add_flatpak_info (&b, error))
     goto out;
+  add_instance_lock (&b);
   if (!add_home_and_app_data (&b, error))
     goto out;
   if (!add_filesystems (&b, error))

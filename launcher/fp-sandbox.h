@@ -15,6 +15,7 @@ typedef struct {
   int                info_fd;       /* bwrap --info-fd, or -1 */
   const char *const *args;          /* extra arguments after the profile's */
   const char        *session_bus_socket; /* host socket the app's bus is, or NULL */
+  const char        *instance_ref;  /* host .ref the sandbox keeps locked, or NULL */
   gboolean           dry_run;       /* change nothing on the host */
 } FpSandboxSpec;
 

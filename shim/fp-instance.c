@@ -181,7 +181,27 @@ fp_instance_discard (FpInstance *instance)
   remove_instance_dir (instance->dir);
 }
 
-/* TRUE when the .ref exists and nobody holds a lock on it. */
+static pid_t read_pid_file (const char *dir);
+
+/* The launcher writes `pid` before it becomes bwrap. A zombie is dead. */
+static gboolean
+pid_is_alive (pid_t pid)
+{
+  g_autofree char *stat_path = NULL;
+  g_autofree char *stat = NULL;
+  const char *state;
+
+  if (pid <= 0)
+    return FALSE;
+  stat_path = g_strdup_printf ("/proc/%d/stat", (int) pid);
+  if (!g_file_get_contents (stat_path, &stat, NULL, NULL))
+    return FALSE;
+  state = strrchr (stat, ')');
+  return state != NULL && state[1] == ' ' && state[2] != 'Z' && state[2] != 'X';
+}
+
+/* TRUE when nobody holds a lock on .ref and the bwrap that owned the
+ * instance is gone. */
 static gboolean
 instance_is_dead (const char *dir)
 {
@@ -203,7 +223,7 @@ instance_is_dead (const char *dir)
       return FALSE;
     }
   close (fd);
-  return lock.l_type == F_UNLCK;
+  return lock.l_type == F_UNLCK && !pid_is_alive (read_pid_file (dir));
 }
 
 void
