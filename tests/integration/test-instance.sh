@@ -1,0 +1,89 @@
+#!/bin/bash
+# The Flatpak instance a launch creates: its directory, what flatpak ps sees,
+# and that nothing is left once the sandbox is gone, however it ended.
+source "$(dirname "$0")/../lib.sh"
+
+APP=org.example.Instance
+base="$XDG_RUNTIME_DIR/.flatpak"
+
+"$FAUXPAK" run --app-id=$APP -- sleep 300 &
+launcher=$!
+cleanup_kill $launcher
+if ! wait_for '[ -s "$(ls -d "$base"/*/ 2>/dev/null | head -1)bwrapinfo.json" ]'; then
+  not_ok "the instance directory appears with bwrapinfo.json"
+  exit 1
+fi
+dir=$(ls -d "$base"/*/ | head -1); dir=${dir%/}
+id=$(basename "$dir")
+ok "the instance directory appears with bwrapinfo.json"
+
+check "the instance id is an unsigned integer" bash -c "[[ '$id' =~ ^[0-9]+$ ]]"
+check "info is the keyfile with the app id" grep -qx "name=$APP" "$dir/info"
+check "info names its own instance id" grep -qx "instance-id=$id" "$dir/info"
+check "pid is the launcher's pid: fauxpak became bwrap (no resident process)" \
+  bash -c "[ \"\$(cat '$dir/pid')\" = '$launcher' ] && [ \"\$(cat /proc/$launcher/comm)\" = bwrap ]"
+child=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["child-pid"])' "$dir/bwrapinfo.json")
+check "bwrapinfo.json child-pid is a live process" kill -0 "$child"
+check "bwrapinfo.json records the namespaces" grep -q '"pid-namespace"' "$dir/bwrapinfo.json"
+check ".ref exists and is held locked" \
+  bash -c "[ -f '$dir/.ref' ] && grep -q \"\$(stat -c %i '$dir/.ref')\" /proc/locks"
+check_output "fauxpak ps lists the instance with its pids and app id" \
+  "$id" "$FAUXPAK" ps
+check "fauxpak ps shows pid, child pid and app id" \
+  bash -c "'$FAUXPAK' ps | grep -qE '^$id +$launcher +$child +$APP\$'"
+if command -v flatpak >/dev/null; then
+  check "the real flatpak ps lists the instance and its app id" \
+    bash -c "flatpak ps --columns=instance,application | grep -qP '^$id\t$APP\$'"
+  check "  …and its pids" \
+    bash -c "flatpak ps --columns=instance,pid,child-pid | grep -qP '^$id\t$launcher\t$child\$'"
+else
+  skip "flatpak is not installed"
+  skip "flatpak is not installed"
+fi
+
+"$FAUXPAK" run --app-id=org.example.Other -- true
+check "another launch leaves a live instance alone" test -d "$dir"
+check_status "killing bwrap with SIGKILL ends the launch" 0 kill -9 "$launcher"
+wait "$launcher" 2>/dev/null
+check "  …and the sandboxed process dies with it" wait_for "! kill -0 $child 2>/dev/null" 5
+"$FAUXPAK" run --app-id=$APP -- true
+check "the next launch removes the dead instance" test ! -e "$dir"
+
+# Garbage collection of instances that exited normally.
+before=$(ls "$base" | wc -l)
+"$FAUXPAK" run --app-id=$APP -- true
+"$FAUXPAK" run --app-id=$APP -- true
+check "finished instances do not pile up" bash -c "[ \$(ls '$base' | wc -l) -le 1 ]"
+
+# A half-allocated directory (no .ref) from a launcher that died long ago.
+mkdir "$base/123"
+touch -d '2 hours ago' "$base/123"
+"$FAUXPAK" run --app-id=$APP -- true
+check "a stale directory without .ref is removed" test ! -e "$base/123"
+mkdir "$base/456"
+"$FAUXPAK" run --app-id=$APP -- true
+check "a fresh directory without .ref is left alone (it may be allocating)" test -d "$base/456"
+rmdir "$base/456"
+
+# The sandbox dies with the process that started fauxpak.
+bash -c "exec 3>&-; '$FAUXPAK' run --app-id=$APP -- sleep 300 & wait" &
+parent=$!
+wait_for "[ -n \"\$(ls -d '$base'/*/ 2>/dev/null)\" ] && pgrep -P $parent >/dev/null" 5
+sandbox_bwrap=$(pgrep -P $parent | head -1)
+kill -9 $parent
+check "the sandbox dies with its launcher's parent" wait_for "! kill -0 $sandbox_bwrap 2>/dev/null" 5
+
+# A launch that fails leaves nothing behind.
+rm -rf "$base"; mkdir -p "$base"
+"$FAUXPAK" run --bind=/nonexistent/source --app-id=$APP -- true 2>/dev/null
+check "a refused launch leaves no instance directory" bash -c "[ -z \"\$(ls -A '$base')\" ]"
+
+# Many launches at once get distinct instances.
+for i in $(seq 1 20); do
+  "$FAUXPAK" run --app-id=$APP -- sh -c 'grep instance-id= /.flatpak-info' > "$TEST_TMP/concurrent.$i" &
+done
+wait
+check "20 concurrent launches get 20 distinct instance ids" \
+  bash -c "[ \$(cat '$TEST_TMP'/concurrent.* | sort -u | wc -l) -eq 20 ]"
+"$FAUXPAK" run --app-id=$APP -- true
+check "  …and their directories are gone after the next launch" bash -c "[ \$(ls '$base' | wc -l) -le 1 ]"
