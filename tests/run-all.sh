@@ -1,0 +1,67 @@
+#!/bin/bash
+# The whole test suite, as CI runs it, from a fresh Debian 12 machine:
+#   tests/run-all.sh
+# As root it installs the packages, then runs every test as root and again
+# as an unprivileged user, and once more under AddressSanitizer and
+# UndefinedBehaviorSanitizer. As another user it runs the suite once as
+# that user (the packages must be installed already).
+set -euo pipefail
+
+SOURCE_DIR=$(cd "$(dirname "$0")/.." && pwd)
+UNPRIVILEGED_USER=${FAUXPAK_TEST_USER:-fauxpak-test}
+FUZZ_SECONDS=${FAUXPAK_FUZZ_SECONDS:-20}
+
+step () { printf '\n=== %s\n' "$*"; }
+
+# build_and_test BUILD_DIR [MESON OPTIONS…]
+build_and_test () {
+  local build_dir=$1; shift
+  if [ ! -f "$build_dir/build.ninja" ]; then
+    meson setup "$build_dir" "$SOURCE_DIR" "$@"
+  fi
+  ninja -C "$build_dir"
+  meson test -C "$build_dir" --print-errorlogs --num-processes 2
+}
+
+if [ "$(id -u)" -eq 0 ]; then
+  step "installing packages"
+  "$SOURCE_DIR/tools/install-deps.sh"
+fi
+
+step "build and test as $(id -un)"
+build_and_test "$SOURCE_DIR/build"
+
+if [ "$(id -u)" -ne 0 ]; then
+  exit 0
+fi
+
+step "build and test as the unprivileged user $UNPRIVILEGED_USER"
+id "$UNPRIVILEGED_USER" >/dev/null 2>&1 || useradd --create-home "$UNPRIVILEGED_USER"
+# The document portal's FUSE mount needs /dev/fuse; Debian's udev rule makes
+# it 0666, but containers often leave it root-only.
+[ -c /dev/fuse ] && chmod 0666 /dev/fuse
+# A copy the user owns: the checkout may sit in a directory only root reads.
+user_tree=$(mktemp -d /tmp/fauxpak-unprivileged.XXXXXX)
+trap 'rm -rf "$user_tree"' EXIT
+(cd "$SOURCE_DIR" && tar --exclude='./build*' --exclude=./.git -cf - .) | tar -C "$user_tree" -xf -
+chown -R "$UNPRIVILEGED_USER" "$user_tree"
+chmod 755 "$user_tree"
+runuser -u "$UNPRIVILEGED_USER" -- env -i PATH=/usr/local/bin:/usr/bin:/bin \
+  HOME="$(getent passwd "$UNPRIVILEGED_USER" | cut -d: -f6)" \
+  bash "$user_tree/tests/run-all.sh"
+
+step "build and test under AddressSanitizer and UndefinedBehaviorSanitizer"
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+build_and_test "$SOURCE_DIR/build-asan" -Db_sanitize=address,undefined -Db_lundef=false
+
+if [ -x "$SOURCE_DIR/tests/fuzz/run-fuzzers.sh" ]; then
+  step "fuzzing the profile and option parsers for ${FUZZ_SECONDS}s each"
+  if [ ! -f "$SOURCE_DIR/build-fuzz/build.ninja" ]; then
+    CC=clang meson setup "$SOURCE_DIR/build-fuzz" "$SOURCE_DIR" -Dfuzzing=true -Db_lundef=false
+  fi
+  ninja -C "$SOURCE_DIR/build-fuzz"
+  "$SOURCE_DIR/tests/fuzz/run-fuzzers.sh" "$SOURCE_DIR/build-fuzz" "$FUZZ_SECONDS"
+fi
+
+step "all tests passed"

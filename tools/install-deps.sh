@@ -1,0 +1,38 @@
+#!/bin/bash
+# Installs, with apt-get, every Debian 12 package fauxpak needs to build, to
+# run and to test. Safe to run again: apt-get skips what is installed.
+set -euo pipefail
+
+packages=(
+  # build
+  meson ninja-build pkg-config gcc clang libclang-rt-14-dev
+  libglib2.0-dev libjson-glib-dev libseccomp-dev
+  # run
+  bubblewrap xdg-dbus-proxy xdg-desktop-portal fuse3
+  # tests: a private bus, the real portals' clients, probes
+  dbus dbus-daemon libglib2.0-bin python3 python3-gi gir1.2-glib-2.0
+  procps util-linux bsdutils
+  # interoperability checks only (flatpak ps), never a runtime dependency
+  flatpak
+  # benchmark
+  hyperfine
+)
+
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null; then exec sudo "$0" "$@"; fi
+  echo "install-deps: run as root (or install sudo): it uses apt-get" >&2
+  exit 1
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all packages are installed"
+  exit 0
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"
