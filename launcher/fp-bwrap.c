@@ -154,6 +154,38 @@ fp_bwrap_set_env (FpBwrap *bwrap, const char *name, const char *value)
 }
 
 gboolean
+fp_bwrap_save_fds (FpBwrap *bwrap, const char *dir, GError **error)
+{
+  for (guint i = 0; i < bwrap->fds->len; i++)
+    {
+      int fd = g_array_index (bwrap->fds, int, i);
+      g_autofree char *name = g_strdup_printf ("%d", fd);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autoptr(GByteArray) contents = g_byte_array_new ();
+      guint8 buffer[8192];
+      off_t offset = 0;
+      ssize_t n;
+
+      while ((n = pread (fd, buffer, sizeof buffer, offset)) > 0)
+        {
+          g_byte_array_append (contents, buffer, n);
+          offset += n;
+        }
+      if (n < 0)
+        {
+          int saved_errno = errno;
+
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                       "reading fd %d: %s", fd, g_strerror (saved_errno));
+          return FALSE;
+        }
+      if (!g_file_set_contents (path, (const char *) contents->data, contents->len, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
 fp_bwrap_exec (FpBwrap *bwrap, GError **error)
 {
   int saved_errno;

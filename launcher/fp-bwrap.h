@@ -36,6 +36,12 @@ gboolean fp_bwrap_add_data (FpBwrap    *bwrap,
 void fp_bwrap_set_env (FpBwrap *bwrap, const char *name, const char *value);
 void fp_bwrap_unset_env (FpBwrap *bwrap, const char *name);
 
+/* Writes what each handed-over fd holds to DIR/<fd>, so that a printed
+ * command line can be replayed by hand (`N<DIR/N`) exactly. */
+gboolean fp_bwrap_save_fds (FpBwrap    *bwrap,
+                            const char *dir,
+                            GError    **error);
+
 /* Replaces this process with bwrap. Returns only on failure. */
 gboolean fp_bwrap_exec (FpBwrap *bwrap,
                         GError **error);

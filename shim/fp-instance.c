@@ -111,12 +111,26 @@ fp_instance_allocate (GError **error)
   return NULL;
 }
 
+/* Written aside and renamed, so a reader such as flatpak ps never sees half
+ * a file; not synced, because the runtime directory does not outlive a boot
+ * and every millisecond here is the user's. */
 static gboolean
 write_file (FpInstance *instance, const char *name, const void *data, gsize length, GError **error)
 {
   g_autofree char *path = g_build_filename (instance->dir, name, NULL);
+  g_autofree char *tmp = g_strconcat (path, ".new", NULL);
 
-  return g_file_set_contents_full (path, data, length, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
+  if (!g_file_set_contents_full (tmp, data, length, G_FILE_SET_CONTENTS_NONE, 0600, error))
+    return FALSE;
+  if (rename (tmp, path) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   "cannot write %s: %s", path, g_strerror (saved_errno));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 gboolean
