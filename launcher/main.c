@@ -16,6 +16,7 @@ typedef struct {
   GPtrArray *presets;        /* --preset names, in order */
   char *app_id;
   gboolean show_bwrap;
+  char *bwrap_data_dir;
 } CommandLine;
 
 static gboolean
@@ -83,11 +84,16 @@ make_option_context (const char *parameter_string, const char *summary,
                                 "Import a preset, such as desktop or devshell", "NAME" };
   GOptionEntry show_bwrap_entry = { "show-bwrap", 0, 0, G_OPTION_ARG_NONE, &cl->show_bwrap,
                                     "Print the bubblewrap command line, one argument a line", NULL };
+  GOptionEntry bwrap_data_dir_entry = { "bwrap-data-dir", 0, 0, G_OPTION_ARG_FILENAME, &cl->bwrap_data_dir,
+                                        "With --show-bwrap, write the data behind each fd the command line names to DIR/FD", "DIR" };
 
   g_array_append_val (entries, app_id_entry);
   g_array_append_val (entries, preset_entry);
   if (with_show_bwrap)
-    g_array_append_val (entries, show_bwrap_entry);
+    {
+      g_array_append_val (entries, show_bwrap_entry);
+      g_array_append_val (entries, bwrap_data_dir_entry);
+    }
   for (gsize i = 0; i < G_N_ELEMENTS (permission_help); i++)
     {
       GOptionEntry entry = { permission_help[i].name, 0, 0, G_OPTION_ARG_CALLBACK,
@@ -190,12 +196,13 @@ command_line_clear (CommandLine *cl)
   fp_context_free (cl->cli_context);
   g_ptr_array_unref (cl->presets);
   g_free (cl->app_id);
+  g_free (cl->bwrap_data_dir);
 }
 
 static int
 command_run_or_info (int argc, char **argv, gboolean is_run)
 {
-  CommandLine cl = { fp_context_new (), g_ptr_array_new_with_free_func (g_free), NULL, FALSE };
+  CommandLine cl = { .cli_context = fp_context_new (), .presets = g_ptr_array_new_with_free_func (g_free) };
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(FpProfile) profile = NULL;
@@ -229,6 +236,9 @@ command_run_or_info (int argc, char **argv, gboolean is_run)
       if (!fp_run_describe (profile, (const char *const *) app_args, &keyfile,
                             cl.show_bwrap ? &bwrap : NULL, &error))
         status = refuse ("%s", error->message);
+      else if (cl.show_bwrap && cl.bwrap_data_dir != NULL &&
+               !fp_bwrap_save_fds (bwrap, cl.bwrap_data_dir, &error))
+        status = refuse ("--bwrap-data-dir: %s", error->message);
       else if (cl.show_bwrap)
         for (guint i = 0; i < bwrap->argv->len; i++)
           g_print ("%s\n", (char *) g_ptr_array_index (bwrap->argv, i));
@@ -287,7 +297,9 @@ command_help (void)
 int
 main (int argc, char **argv)
 {
-  setlocale (LC_ALL, "");
+  /* Only the character set: loading every locale category costs the
+   * launch more than the rest of fauxpak's own work. */
+  setlocale (LC_CTYPE, "");
 
   if (argc < 2)
     {
