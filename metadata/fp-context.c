@@ -77,6 +77,10 @@ fp_context_new (void)
   context->env = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   context->session_bus_policy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   context->system_bus_policy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  context->session_bus_calls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_strfreev);
+  context->session_bus_broadcasts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_strfreev);
+  context->system_bus_calls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_strfreev);
+  context->system_bus_broadcasts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_strfreev);
   context->binds = g_ptr_array_new_with_free_func ((GDestroyNotify) fp_bind_free);
   return context;
 }
@@ -91,6 +95,10 @@ fp_context_free (FpContext *context)
   g_hash_table_unref (context->env);
   g_hash_table_unref (context->session_bus_policy);
   g_hash_table_unref (context->system_bus_policy);
+  g_hash_table_unref (context->session_bus_calls);
+  g_hash_table_unref (context->session_bus_broadcasts);
+  g_hash_table_unref (context->system_bus_calls);
+  g_hash_table_unref (context->system_bus_broadcasts);
   g_ptr_array_unref (context->binds);
   g_free (context);
 }
@@ -112,9 +120,24 @@ merge_table (GHashTable *base, GHashTable *overlay, gboolean string_values)
     g_hash_table_replace (base, g_strdup (key), string_values ? g_strdup (value) : value);
 }
 
+/* Rule lists replace per name, as policies do. */
+static void
+merge_rules_table (GHashTable *base, GHashTable *overlay)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, overlay);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_hash_table_replace (base, g_strdup (key), g_strdupv (value));
+}
+
 void
 fp_context_merge (FpContext *base, const FpContext *overlay)
 {
+  GHashTableIter iter;
+  gpointer key;
+
   for (int kind = 0; kind < FP_FLAGS_N_KINDS; kind++)
     {
       base->enabled[kind] = (base->enabled[kind] & ~overlay->valid[kind]) |
@@ -122,10 +145,18 @@ fp_context_merge (FpContext *base, const FpContext *overlay)
       base->valid[kind] |= overlay->valid[kind];
     }
   merge_table (base->filesystems, overlay->filesystems, FALSE);
-  merge_table (base->persistent, overlay->persistent, FALSE);
+  /* persistent is a set: its values are its own keys, which must not be
+   * copied as values pointing into `overlay`. */
+  g_hash_table_iter_init (&iter, overlay->persistent);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_hash_table_add (base->persistent, g_strdup (key));
   merge_table (base->env, overlay->env, TRUE);
   merge_table (base->session_bus_policy, overlay->session_bus_policy, FALSE);
   merge_table (base->system_bus_policy, overlay->system_bus_policy, FALSE);
+  merge_rules_table (base->session_bus_calls, overlay->session_bus_calls);
+  merge_rules_table (base->session_bus_broadcasts, overlay->session_bus_broadcasts);
+  merge_rules_table (base->system_bus_calls, overlay->system_bus_calls);
+  merge_rules_table (base->system_bus_broadcasts, overlay->system_bus_broadcasts);
   for (guint i = 0; i < overlay->binds->len; i++)
     {
       const FpBind *bind = g_ptr_array_index (overlay->binds, i);
@@ -264,6 +295,31 @@ fp_filesystem_parse (const char        *entry,
       return FALSE;
     }
 
+  /* One spelling per place, so that --nofilesystem=~/docs revokes a
+   * profile's "$HOME/docs" and the keyfile reads as Flatpak's would. */
+  if (g_str_equal (loc, "~"))
+    {
+      g_free (loc);
+      loc = g_strdup ("home");
+    }
+  else if (loc[0] == '/')
+    {
+      const char *home = g_get_home_dir ();
+      gsize home_len = strlen (home);
+
+      if (home_len > 1 && strncmp (loc, home, home_len) == 0 && loc[home_len] == '/')
+        {
+          char *relative = g_strconcat ("~", loc + home_len, NULL);
+          g_free (loc);
+          loc = relative;
+        }
+      else if (home_len > 1 && g_str_equal (loc, home))
+        {
+          g_free (loc);
+          loc = g_strdup ("home");
+        }
+    }
+
   *location = g_steal_pointer (&loc);
   *mode = m;
   return TRUE;
@@ -397,6 +453,85 @@ fp_context_set_bus_policy (FpContext  *context,
     }
   g_hash_table_replace (system_bus ? context->system_bus_policy : context->session_bus_policy,
                         g_strdup (name), GINT_TO_POINTER (p));
+  return TRUE;
+}
+
+/* METHOD in "[METHOD][@PATH]": *, an interface, interface.* or
+ * interface.Method (which also reads as an interface name). */
+static gboolean
+is_valid_rule_method (const char *method)
+{
+  g_autofree char *interface = NULL;
+
+  if (g_str_equal (method, "*"))
+    return TRUE;
+  if (g_str_has_suffix (method, ".*"))
+    interface = g_strndup (method, strlen (method) - 2);
+  else
+    interface = g_strdup (method);
+  return g_dbus_is_interface_name (interface);
+}
+
+static gboolean
+is_valid_rule_path (const char *path)
+{
+  g_autofree char *plain = NULL;
+
+  if (g_str_equal (path, "/*"))
+    return TRUE;
+  plain = g_str_has_suffix (path, "/*") ? g_strndup (path, strlen (path) - 2) : g_strdup (path);
+  return g_variant_is_object_path (plain);
+}
+
+static gboolean
+is_valid_bus_rule (const char *rule)
+{
+  const char *at = strchr (rule, '@');
+  g_autofree char *method = at ? g_strndup (rule, at - rule) : g_strdup (rule);
+
+  if (rule[0] == '\0')
+    return FALSE;
+  if (method[0] != '\0' && !is_valid_rule_method (method))
+    return FALSE;
+  return at == NULL || is_valid_rule_path (at + 1);
+}
+
+GHashTable *
+fp_context_bus_rules (const FpContext *context,
+                      gboolean         system_bus,
+                      gboolean         broadcast)
+{
+  if (system_bus)
+    return broadcast ? context->system_bus_broadcasts : context->system_bus_calls;
+  return broadcast ? context->session_bus_broadcasts : context->session_bus_calls;
+}
+
+gboolean
+fp_context_set_bus_rules (FpContext         *context,
+                          gboolean           system_bus,
+                          gboolean           broadcast,
+                          const char        *name,
+                          const char *const *rules,
+                          GError           **error)
+{
+  if (!is_valid_bus_name_pattern (name))
+    {
+      g_set_error (error, FP_ERROR, FP_ERROR_INVALID_ARGUMENT,
+                   "\"%s\" is not a D-Bus well-known name (optionally ending in .*)", name);
+      return FALSE;
+    }
+  for (guint i = 0; rules[i] != NULL; i++)
+    if (!is_valid_bus_rule (rules[i]))
+      {
+        g_set_error (error, FP_ERROR, FP_ERROR_INVALID_ARGUMENT,
+                     "%s rule \"%s\" for %s is not [METHOD][@PATH]: METHOD is *, an interface "
+                     "(optionally ending in .*) or interface.Method, PATH an object path "
+                     "(optionally ending in /*)",
+                     broadcast ? "broadcast" : "call", rules[i], name);
+        return FALSE;
+      }
+  g_hash_table_replace (fp_context_bus_rules (context, system_bus, broadcast),
+                        g_strdup (name), g_strdupv ((char **) rules));
   return TRUE;
 }
 

@@ -94,6 +94,12 @@ typedef struct {
   GHashTable *env;                 /* char* -> char* value, or NULL to unset */
   GHashTable *session_bus_policy;  /* char* name -> FpPolicy */
   GHashTable *system_bus_policy;
+  /* xdg-dbus-proxy --call/--broadcast rules beyond the policies:
+   * char* name (optionally ending in .*) -> GStrv of "[METHOD][@PATH]". */
+  GHashTable *session_bus_calls;
+  GHashTable *session_bus_broadcasts;
+  GHashTable *system_bus_calls;
+  GHashTable *system_bus_broadcasts;
   GPtrArray  *binds;               /* FpBind*, in order */
 } FpContext;
 
@@ -145,6 +151,22 @@ gboolean fp_context_set_bus_policy (FpContext  *context,
                                     const char *name,
                                     const char *policy,
                                     GError    **error);
+
+/* The rules for calls to (or, with `broadcast`, signals from) `name`,
+ * replacing any it had: each "[METHOD][@PATH]" as xdg-dbus-proxy takes
+ * them, METHOD being *, an interface (optionally ending in .*) or
+ * interface.Method, PATH an object path (optionally ending in slash-*). */
+gboolean fp_context_set_bus_rules (FpContext         *context,
+                                   gboolean           system_bus,
+                                   gboolean           broadcast,
+                                   const char        *name,
+                                   const char *const *rules,
+                                   GError           **error);
+
+/* The table fp_context_set_bus_rules fills for that bus and kind. */
+GHashTable *fp_context_bus_rules (const FpContext *context,
+                                  gboolean         system_bus,
+                                  gboolean         broadcast);
 
 /* A `flatpak run`-style option such as ("share", "network"),
  * ("filesystem", "~/x:ro"), ("env", "A=b"), ("bind", "/src:/dst"). The

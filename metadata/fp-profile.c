@@ -91,18 +91,13 @@ node_is_string (JsonNode *node)
   return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING;
 }
 
-/* Strings from JSON may hold NUL (\u0000), which C strings would silently cut. */
+/* NUL (\u0000) in strings is refused before parsing, in find_nul_escape. */
 static gboolean
 get_string (LoadState *state, const char *key, JsonNode *node, const char **out, GError **error)
 {
-  const char *s;
-
   if (!node_is_string (node))
     return key_fail (state, error, key, "expected a string, found %s", node_type_name (node));
-  s = json_node_get_string (node);
-  if (memchr (s, '\0', strlen (s) + 1) != s + strlen (s))
-    return key_fail (state, error, key, "string contains a NUL byte");
-  *out = s;
+  *out = json_node_get_string (node);
   return TRUE;
 }
 
@@ -298,6 +293,39 @@ handle_bus_policy (LoadState *state, const char *key, JsonNode *node, GError **e
       if (!get_string (state, member_key, json_object_get_member (object, name), &policy, error))
         return FALSE;
       if (!fp_context_set_bus_policy (state->profile->context, system_bus, name, policy, &local_error))
+        return key_error (state, error, member_key, local_error);
+    }
+  return TRUE;
+}
+
+/* "session-bus-calls", "system-bus-broadcasts" and the like: an object of
+ * BUS.NAME -> ["[METHOD][@PATH]", …], for xdg-dbus-proxy --call and
+ * --broadcast. */
+static gboolean
+handle_bus_rules (LoadState *state, const char *key, JsonNode *node, GError **error)
+{
+  gboolean system_bus = g_str_has_prefix (key, "system-");
+  gboolean broadcast = g_str_has_suffix (key, "-broadcasts");
+  JsonObject *object;
+  g_autoptr(GList) members = NULL;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return key_fail (state, error, key, "expected an object of BUS.NAME: [\"[METHOD][@PATH]\", …], found %s",
+                     node_type_name (node));
+  object = json_node_get_object (node);
+  members = json_object_get_members (object);
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      const char *name = l->data;
+      g_autofree char *member_key = g_strdup_printf ("%s.%s", key, name);
+      g_autoptr(GPtrArray) rules = NULL;
+      GError *local_error = NULL;
+
+      if (!get_string_array (state, member_key, json_object_get_member (object, name), &rules, error))
+        return FALSE;
+      g_ptr_array_add (rules, NULL);
+      if (!fp_context_set_bus_rules (state->profile->context, system_bus, broadcast, name,
+                                     (const char *const *) rules->pdata, &local_error))
         return key_error (state, error, member_key, local_error);
     }
   return TRUE;
@@ -586,6 +614,10 @@ static const struct {
   { "environment", handle_environment },
   { "session-bus-policy", handle_bus_policy },
   { "system-bus-policy", handle_bus_policy },
+  { "session-bus-calls", handle_bus_rules },
+  { "session-bus-broadcasts", handle_bus_rules },
+  { "system-bus-calls", handle_bus_rules },
+  { "system-bus-broadcasts", handle_bus_rules },
   { "binds", handle_binds },
 };
 
@@ -646,6 +678,42 @@ apply_object (LoadState *state, JsonNode *root, GError **error)
   return TRUE;
 }
 
+/* json-glib decodes the escape \u0000 (and the octal \0 it also takes) into
+ * a NUL that silently ends the C string it hands out, so "/\u0000home" would
+ * grant "/": refuse the escape itself. Returns TRUE and its line and column
+ * (1-based) when there is one. */
+static gboolean
+find_nul_escape (const char *data, gsize length, guint *line, guint *column)
+{
+  guint l = 1, c = 1;
+
+  for (gsize i = 0; i < length; i++, c++)
+    {
+      if (data[i] == '\\')
+        {
+          if ((length - i > 5 && memcmp (data + i + 1, "u0000", 5) == 0) ||
+              (length - i > 1 && data[i + 1] == '0'))
+            {
+              *line = l;
+              *column = c;
+              return TRUE;
+            }
+          /* Skip the escaped character, so that "\\u0000" is not taken. */
+          if (i + 1 < length && data[i + 1] != '\n')
+            {
+              i++;
+              c++;
+            }
+        }
+      else if (data[i] == '\n')
+        {
+          l++;
+          c = 0;
+        }
+    }
+  return FALSE;
+}
+
 /* Of duplicate keys in one object json-glib keeps the last; the README
  * documents that, as it does the order in which layers override. */
 static gboolean
@@ -653,16 +721,27 @@ apply_data (LoadState *state, const char *data, gssize length, GError **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   GError *local_error = NULL;
+  guint line, column;
 
+  if (find_nul_escape (data, length < 0 ? strlen (data) : (gsize) length, &line, &column))
+    {
+      g_set_error (error, FP_ERROR, FP_ERROR_INVALID_PROFILE,
+                   "%s:%u:%u: a string contains the escape of a NUL character, which no path or name may hold",
+                   state->file, line, column);
+      return FALSE;
+    }
   if (!json_parser_load_from_data (parser, data, length, &local_error))
     {
-      /* json-glib reports "<data>:LINE:COLUMN: Parse error: …". */
+      /* json-glib reports "<data>:LINE:COLUMN: Parse error: …", or a bare
+       * message ("JSON data must be UTF-8 encoded") when it has no position. */
       const char *message = local_error->message;
 
       if (g_str_has_prefix (message, "<data>:"))
-        message += strlen ("<data>:");
-      g_set_error (error, FP_ERROR, FP_ERROR_INVALID_PROFILE,
-                   "%s:%s", state->file, message);
+        g_set_error (error, FP_ERROR, FP_ERROR_INVALID_PROFILE,
+                     "%s:%s", state->file, message + strlen ("<data>:"));
+      else
+        g_set_error (error, FP_ERROR, FP_ERROR_INVALID_PROFILE,
+                     "%s: %s", state->file, message);
       g_error_free (local_error);
       return FALSE;
     }
@@ -762,6 +841,7 @@ fp_profile_validate (const FpProfile *profile,
                      GError         **error)
 {
   const char *name = profile->source_path ? profile->source_path : "command line";
+  GError *local_error = NULL;
 
   if (profile->app_id == NULL)
     {
@@ -774,6 +854,14 @@ fp_profile_validate (const FpProfile *profile,
     {
       g_set_error (error, FP_ERROR, FP_ERROR_INVALID_PROFILE,
                    "%s: key \"command\" is missing; expected [\"program\", \"arg\", …]", name);
+      return FALSE;
+    }
+  /* The loader checks the app-id key, but a caller may have set app_id. */
+  if (!fp_app_id_validate (profile->app_id, &local_error))
+    {
+      g_set_error (error, FP_ERROR, FP_ERROR_INVALID_APP_ID,
+                   "%s: %s", name, local_error->message);
+      g_error_free (local_error);
       return FALSE;
     }
   return TRUE;

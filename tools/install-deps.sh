@@ -6,11 +6,11 @@ set -euo pipefail
 packages=(
   # build
   meson ninja-build pkg-config gcc clang libclang-rt-14-dev
-  libglib2.0-dev libjson-glib-dev libseccomp-dev
+  libglib2.0-dev libjson-glib-dev libseccomp-dev libyaml-dev
   # run
   bubblewrap xdg-dbus-proxy xdg-desktop-portal fuse3
   # tests: a private bus, the real portals' clients, probes
-  dbus dbus-daemon libglib2.0-bin python3 python3-gi gir1.2-glib-2.0
+  dbus dbus-daemon libglib2.0-bin python3 python3-gi gir1.2-glib-2.0 python3-jsonschema
   procps util-linux bsdutils
   # interoperability checks only (flatpak ps), never a runtime dependency
   flatpak

@@ -116,3 +116,47 @@ check "devshell preset: a sibling directory is hidden" \
   bash -c "cd '$HOME/project' && '$FAUXPAK' run --preset=devshell --app-id=$APP -- test ! -e '$HOME/other/notes'"
 check "an unshared current directory starts the app in home" \
   bash -c "cd '$HOME/other' && '$FAUXPAK' run --app-id=$APP -- pwd | grep -qx '$HOME'"
+
+# --- profiles ----------------------------------------------------------------
+mkdir -p "$TEST_TMP/store/abc-hello/bin" "$TEST_TMP/profiles"
+printf '#!/usr/bin/sh\necho hello from the store\n' > "$TEST_TMP/store/abc-hello/bin/hello"
+chmod +x "$TEST_TMP/store/abc-hello/bin/hello"
+cat > "$TEST_TMP/profiles/closure.json" <<J
+{
+  "app-id": "org.example.Closure",
+  "command": ["$TEST_TMP/store/abc-hello/bin/hello"],
+  "runtime": { "paths": ["/usr", "/lib", "/lib64", "\$FAUXPAK_TEST_STORE/abc-hello"], "host-etc": false }
+}
+J
+export FAUXPAK_TEST_STORE="$TEST_TMP/store"
+check_output "runtime paths: the listed closure runs" "hello from the store" \
+  "$FAUXPAK" run "$TEST_TMP/profiles/closure.json"
+"$FAUXPAK" info --show-bwrap "$TEST_TMP/profiles/closure.json" > "$TEST_TMP/closure.args"
+check "runtime paths: /usr is bound but no /bin link and no host /etc" \
+  bash -c "grep -qx /usr '$TEST_TMP/closure.args' && ! grep -qx /bin '$TEST_TMP/closure.args' && ! grep -qx /etc/passwd '$TEST_TMP/closure.args'"
+sed -i 's/"command": \[.*\]/"command": ["\/usr\/bin\/sh", "-c", "test ! -e \/bin \&\& test ! -e \/etc\/passwd"]/' "$TEST_TMP/profiles/closure.json"
+check "runtime paths: inside, /bin and /etc/passwd do not exist" "$FAUXPAK" run "$TEST_TMP/profiles/closure.json"
+
+cat > "$TEST_TMP/profiles/vars.json" <<'J'
+{
+  "app-id": "org.example.Vars",
+  "command": ["sh", "-c"],
+  "shared": ["network"],
+  "filesystems": ["$HOME/docs:ro", "${HOME}/ro"],
+  "environment": { "FROM_PROFILE": "yes", "LANG": null }
+}
+J
+check "\$HOME and \${HOME} in profile paths are expanded at launch" \
+  "$FAUXPAK" run "$TEST_TMP/profiles/vars.json" 'grep -q readable ~/docs/a.txt && grep -q "read only" ~/ro/b.txt'
+check "profile arguments come after the profile's own" \
+  "$FAUXPAK" run "$TEST_TMP/profiles/vars.json" '[ "$FROM_PROFILE" = yes ] && [ -z "${LANG+x}" ]'
+if [ -n "${port:-}" ]; then
+  check "the command line overrides the profile (--unshare=network)" \
+    "$FAUXPAK" run --unshare=network "$TEST_TMP/profiles/vars.json" "! (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null"
+fi
+check "the command line overrides the profile (--nofilesystem)" \
+  "$FAUXPAK" run --nofilesystem='~/docs' "$TEST_TMP/profiles/vars.json" 'test ! -e ~/docs'
+check_output "info prints the keyfile the launch would write" "name=org.example.Vars" \
+  "$FAUXPAK" info "$TEST_TMP/profiles/vars.json"
+check_output "info shows command-line overrides" "shared=network;ipc;" \
+  "$FAUXPAK" info --share=ipc "$TEST_TMP/profiles/vars.json"
