@@ -3,9 +3,14 @@
 #include "fp-app-id.h"
 #include "fp-error.h"
 #include "fp-expand.h"
+#include "fp-flatpak-import.h"
 
 #include <json-glib/json-glib.h>
 #include <string.h>
+
+/* "imports" entries that read Flatpak's own files rather than a profile. */
+#define FLATPAK_MANIFEST_PREFIX "flatpak-manifest:"
+#define FLATPAK_METADATA_PREFIX "flatpak-metadata:"
 
 /* Imports deeper than this are surely a mistake (cycles are caught apart). */
 #define MAX_IMPORT_DEPTH 16
@@ -572,12 +577,20 @@ handle_imports (LoadState *state, const char *key, JsonNode *node, GError **erro
       g_autofree char *path = NULL;
       GError *local_error = NULL;
 
-      if (is_preset_name (name))
+      const char *flatpak_kind = NULL;
+
+      if (g_str_has_prefix (name, FLATPAK_MANIFEST_PREFIX))
+        flatpak_kind = FLATPAK_MANIFEST_PREFIX;
+      else if (g_str_has_prefix (name, FLATPAK_METADATA_PREFIX))
+        flatpak_kind = FLATPAK_METADATA_PREFIX;
+
+      if (flatpak_kind == NULL && is_preset_name (name))
         path = find_preset (name, &local_error);
-      else if (g_str_has_suffix (name, ".json"))
+      else if (flatpak_kind != NULL || g_str_has_suffix (name, ".json"))
         {
+          const char *file = flatpak_kind ? name + strlen (flatpak_kind) : name;
           g_autofree char *dir = g_path_get_dirname (state->file);
-          g_autofree char *expanded = expand (state, element_key, name, error);
+          g_autofree char *expanded = expand (state, element_key, file, error);
 
           if (expanded == NULL)
             return FALSE;
@@ -585,11 +598,19 @@ handle_imports (LoadState *state, const char *key, JsonNode *node, GError **erro
         }
       else
         return key_fail (state, error, element_key,
-                         "\"%s\" is neither a preset name (letters, digits, '-') nor a path to a .json file", name);
+                         "\"%s\" is neither a preset name (letters, digits, '-'), a path to a .json file, "
+                         "nor flatpak-manifest:PATH or flatpak-metadata:PATH", name);
       if (path == NULL)
         return key_error (state, error, element_key, local_error);
-      if (!load_file (state, path, error))
-        return FALSE;
+      if (flatpak_kind == NULL)
+        {
+          if (!load_file (state, path, error))
+            return FALSE;
+        }
+      else if (!(g_str_equal (flatpak_kind, FLATPAK_MANIFEST_PREFIX)
+                   ? fp_flatpak_import_manifest (state->profile, path, &local_error)
+                   : fp_flatpak_import_metadata (state->profile, path, &local_error)))
+        return key_error (state, error, element_key, local_error);
     }
   return TRUE;
 }

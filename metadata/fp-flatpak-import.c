@@ -1,0 +1,387 @@
+#include "fp-flatpak-import.h"
+#include "fp-app-id.h"
+#include "fp-error.h"
+
+#include <json-glib/json-glib.h>
+#include <string.h>
+#include <yaml.h>
+
+/* finish-args that configure Flatpak itself, not the sandbox: they have no
+ * meaning here, so they are skipped with a note rather than refused. */
+static const char *const flatpak_only_options[] = {
+  "metadata", "require-version", "add-policy", "remove-policy", "extension",
+  "extension-priority", "sdk", "runtime", "command", "no-desktop", "no-exports", NULL
+};
+
+static JsonNode *
+yaml_node_to_json (yaml_document_t *document, yaml_node_t *node, guint depth)
+{
+  JsonNode *result;
+
+  /* A hostile anchor graph could nest without end. */
+  if (node == NULL || depth > 64)
+    return json_node_new (JSON_NODE_NULL);
+
+  switch (node->type)
+    {
+    case YAML_SCALAR_NODE:
+      result = json_node_new (JSON_NODE_VALUE);
+      json_node_set_string (result, (const char *) node->data.scalar.value);
+      return result;
+
+    case YAML_SEQUENCE_NODE:
+      {
+        JsonArray *array = json_array_new ();
+
+        for (yaml_node_item_t *item = node->data.sequence.items.start;
+             item < node->data.sequence.items.top; item++)
+          json_array_add_element (array, yaml_node_to_json (document,
+                                                            yaml_document_get_node (document, *item),
+                                                            depth + 1));
+        result = json_node_new (JSON_NODE_ARRAY);
+        json_node_take_array (result, array);
+        return result;
+      }
+
+    case YAML_MAPPING_NODE:
+      {
+        JsonObject *object = json_object_new ();
+
+        for (yaml_node_pair_t *pair = node->data.mapping.pairs.start;
+             pair < node->data.mapping.pairs.top; pair++)
+          {
+            yaml_node_t *key = yaml_document_get_node (document, pair->key);
+
+            if (key == NULL || key->type != YAML_SCALAR_NODE)
+              continue;
+            json_object_set_member (object, (const char *) key->data.scalar.value,
+                                    yaml_node_to_json (document,
+                                                       yaml_document_get_node (document, pair->value),
+                                                       depth + 1));
+          }
+        result = json_node_new (JSON_NODE_OBJECT);
+        json_node_take_object (result, object);
+        return result;
+      }
+
+    case YAML_NO_NODE:
+    default:
+      return json_node_new (JSON_NODE_NULL);
+    }
+}
+
+static JsonNode *
+load_yaml (const char *path, const char *contents, gsize length, GError **error)
+{
+  yaml_parser_t parser;
+  yaml_document_t document;
+  JsonNode *root = NULL;
+
+  if (!yaml_parser_initialize (&parser))
+    {
+      g_set_error (error, FP_ERROR, FP_ERROR_INVALID_PROFILE, "%s: cannot start the YAML parser", path);
+      return NULL;
+    }
+  yaml_parser_set_input_string (&parser, (const unsigned char *) contents, length);
+  if (!yaml_parser_load (&parser, &document))
+    {
+      g_set_error (error, FP_ERROR, FP_ERROR_INVALID_PROFILE, "%s:%zu:%zu: YAML error: %s",
+                   path, parser.problem_mark.line + 1, parser.problem_mark.column + 1,
+                   parser.problem ? parser.problem : "unknown");
+      yaml_parser_delete (&parser);
+      return NULL;
+    }
+  root = yaml_node_to_json (&document, yaml_document_get_root_node (&document), 0);
+  yaml_document_delete (&document);
+  yaml_parser_delete (&parser);
+  return root;
+}
+
+static JsonNode *
+load_manifest (const char *path, GError **error)
+{
+  g_autofree char *contents = NULL;
+  gsize length;
+  GError *local_error = NULL;
+
+  if (!g_file_get_contents (path, &contents, &length, &local_error))
+    {
+      g_set_error (error, FP_ERROR, FP_ERROR_INVALID_PROFILE, "%s: cannot read: %s", path, local_error->message);
+      g_error_free (local_error);
+      return NULL;
+    }
+  if (g_str_has_suffix (path, ".yml") || g_str_has_suffix (path, ".yaml"))
+    return load_yaml (path, contents, length, error);
+
+  {
+    g_autoptr(JsonParser) parser = json_parser_new ();
+
+    if (!json_parser_load_from_data (parser, contents, length, &local_error))
+      {
+        const char *message = local_error->message;
+
+        if (g_str_has_prefix (message, "<data>:"))
+          message += strlen ("<data>:");
+        g_set_error (error, FP_ERROR, FP_ERROR_INVALID_PROFILE, "%s:%s", path, message);
+        g_error_free (local_error);
+        return NULL;
+      }
+    if (json_parser_get_root (parser) == NULL)
+      {
+        g_set_error (error, FP_ERROR, FP_ERROR_INVALID_PROFILE, "%s: the file is empty", path);
+        return NULL;
+      }
+    return json_node_copy (json_parser_get_root (parser));
+  }
+}
+
+static const char *
+member_string (JsonObject *object, const char *key)
+{
+  JsonNode *node = json_object_get_member (object, key);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+static gboolean
+set_app_id (FpProfile *profile, const char *path, const char *key, const char *app_id, GError **error)
+{
+  GError *local_error = NULL;
+
+  if (!fp_app_id_validate (app_id, &local_error))
+    {
+      g_set_error (error, FP_ERROR, FP_ERROR_INVALID_PROFILE, "%s: key \"%s\": %s",
+                   path, key, local_error->message);
+      g_error_free (local_error);
+      return FALSE;
+    }
+  g_free (profile->app_id);
+  profile->app_id = g_strdup (app_id);
+  return TRUE;
+}
+
+static void
+set_command_if_unset (FpProfile *profile, const char *command)
+{
+  if (profile->command == NULL && command != NULL && *command != '\0')
+    profile->command = g_strdupv ((char *[]) { (char *) command, NULL });
+}
+
+static gboolean
+apply_finish_arg (FpProfile *profile, const char *path, guint index, const char *arg, GError **error)
+{
+  g_autofree char *name = NULL;
+  const char *eq;
+  GError *local_error = NULL;
+
+  if (!g_str_has_prefix (arg, "--"))
+    {
+      g_set_error (error, FP_ERROR, FP_ERROR_INVALID_PROFILE,
+                   "%s: key \"finish-args[%u]\": \"%s\" is not an option; expected --name=value",
+                   path, index, arg);
+      return FALSE;
+    }
+  eq = strchr (arg, '=');
+  name = eq ? g_strndup (arg + 2, eq - arg - 2) : g_strdup (arg + 2);
+  if (g_strv_contains (flatpak_only_options, name))
+    {
+      g_printerr ("fauxpak: %s: finish-args[%u]: --%s configures Flatpak itself; ignored\n", path, index, name);
+      return TRUE;
+    }
+  if (eq == NULL)
+    {
+      g_set_error (error, FP_ERROR, FP_ERROR_INVALID_PROFILE,
+                   "%s: key \"finish-args[%u]\": \"%s\" has no value; expected --%s=VALUE",
+                   path, index, arg, name);
+      return FALSE;
+    }
+  if (!fp_context_apply_option (profile->context, name, eq + 1, &local_error))
+    {
+      g_set_error (error, FP_ERROR, FP_ERROR_INVALID_PROFILE, "%s: key \"finish-args[%u]\": %s",
+                   path, index, local_error->message);
+      g_error_free (local_error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+fp_flatpak_import_manifest (FpProfile  *profile,
+                            const char *path,
+                            GError    **error)
+{
+  g_autoptr(JsonNode) root = load_manifest (path, error);
+  JsonObject *object;
+  JsonNode *finish_args;
+  const char *app_id;
+  const char *id_key = "id";
+
+  if (root == NULL)
+    return FALSE;
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, FP_ERROR, FP_ERROR_INVALID_PROFILE,
+                   "%s: expected a flatpak-builder manifest (an object with id and finish-args)", path);
+      return FALSE;
+    }
+  object = json_node_get_object (root);
+
+  /* JSON manifests say "id", YAML ones usually "app-id". */
+  app_id = member_string (object, "id");
+  if (app_id == NULL)
+    {
+      app_id = member_string (object, "app-id");
+      id_key = "app-id";
+    }
+  if (app_id == NULL)
+    {
+      g_set_error (error, FP_ERROR, FP_ERROR_INVALID_PROFILE,
+                   "%s: key \"id\" (or \"app-id\") is missing; expected the application id", path);
+      return FALSE;
+    }
+  if (!set_app_id (profile, path, id_key, app_id, error))
+    return FALSE;
+  set_command_if_unset (profile, member_string (object, "command"));
+
+  finish_args = json_object_get_member (object, "finish-args");
+  if (finish_args == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_ARRAY (finish_args))
+    {
+      g_set_error (error, FP_ERROR, FP_ERROR_INVALID_PROFILE,
+                   "%s: key \"finish-args\": expected a list of options", path);
+      return FALSE;
+    }
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (finish_args)); i++)
+    {
+      JsonNode *element = json_array_get_element (json_node_get_array (finish_args), i);
+
+      if (!JSON_NODE_HOLDS_VALUE (element) || json_node_get_value_type (element) != G_TYPE_STRING)
+        {
+          g_set_error (error, FP_ERROR, FP_ERROR_INVALID_PROFILE,
+                       "%s: key \"finish-args[%u]\": expected a string", path, i);
+          return FALSE;
+        }
+      if (!apply_finish_arg (profile, path, i, json_node_get_string (element), error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+keyfile_error (const char *path, const char *group, const char *key, GError *cause, GError **error)
+{
+  g_set_error (error, FP_ERROR, FP_ERROR_INVALID_PROFILE, "%s: [%s] %s: %s",
+               path, group, key, cause->message);
+  g_error_free (cause);
+  return FALSE;
+}
+
+static gboolean
+import_context_group (FpProfile *profile, GKeyFile *keyfile, const char *path, GError **error)
+{
+  g_auto(GStrv) keys = g_key_file_get_keys (keyfile, "Context", NULL, NULL);
+
+  for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
+    {
+      g_auto(GStrv) values = g_key_file_get_string_list (keyfile, "Context", keys[i], NULL, NULL);
+      FpFlagsKind kind;
+      GError *local_error = NULL;
+
+      for (kind = 0; kind < FP_FLAGS_N_KINDS; kind++)
+        if (g_str_equal (fp_context_flags_key (kind), keys[i]))
+          break;
+
+      for (guint j = 0; values != NULL && values[j] != NULL; j++)
+        {
+          gboolean ok;
+
+          if (*values[j] == '\0')
+            continue;
+          if (kind < FP_FLAGS_N_KINDS)
+            ok = fp_context_set_flag_by_name (profile->context, kind, values[j], TRUE, &local_error);
+          else if (g_str_equal (keys[i], "filesystems"))
+            ok = fp_context_add_filesystem (profile->context, values[j], TRUE, &local_error);
+          else if (g_str_equal (keys[i], "persistent"))
+            ok = fp_context_add_persistent (profile->context, values[j], &local_error);
+          else if (g_str_equal (keys[i], "unset-environment"))
+            ok = fp_context_set_env (profile->context, values[j], NULL, &local_error);
+          else
+            {
+              g_set_error (error, FP_ERROR, FP_ERROR_INVALID_PROFILE,
+                           "%s: [Context] %s: unknown key; expected shared, sockets, devices, features, filesystems, persistent or unset-environment",
+                           path, keys[i]);
+              return FALSE;
+            }
+          if (!ok)
+            return keyfile_error (path, "Context", keys[i], local_error, error);
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+import_policy_group (FpProfile *profile, GKeyFile *keyfile, const char *path,
+                     const char *group, gboolean system_bus, GError **error)
+{
+  g_auto(GStrv) names = g_key_file_get_keys (keyfile, group, NULL, NULL);
+
+  for (guint i = 0; names != NULL && names[i] != NULL; i++)
+    {
+      g_autofree char *policy = g_key_file_get_string (keyfile, group, names[i], NULL);
+      GError *local_error = NULL;
+
+      if (!fp_context_set_bus_policy (profile->context, system_bus, names[i],
+                                      policy ? policy : "", &local_error))
+        return keyfile_error (path, group, names[i], local_error, error);
+    }
+  return TRUE;
+}
+
+gboolean
+fp_flatpak_import_metadata (FpProfile  *profile,
+                            const char *path,
+                            GError    **error)
+{
+  g_autoptr(GKeyFile) keyfile = g_key_file_new ();
+  g_autofree char *app_id = NULL;
+  g_autofree char *command = NULL;
+  g_auto(GStrv) env_names = NULL;
+  GError *local_error = NULL;
+
+  if (!g_key_file_load_from_file (keyfile, path, G_KEY_FILE_NONE, &local_error))
+    {
+      g_set_error (error, FP_ERROR, FP_ERROR_INVALID_PROFILE, "%s: not a Flatpak metadata keyfile: %s",
+                   path, local_error->message);
+      g_error_free (local_error);
+      return FALSE;
+    }
+  app_id = g_key_file_get_string (keyfile, "Application", "name", NULL);
+  if (app_id == NULL)
+    {
+      g_set_error (error, FP_ERROR, FP_ERROR_INVALID_PROFILE,
+                   "%s: [Application] name is missing; expected the application id", path);
+      return FALSE;
+    }
+  if (!set_app_id (profile, path, "[Application] name", app_id, error))
+    return FALSE;
+  command = g_key_file_get_string (keyfile, "Application", "command", NULL);
+  set_command_if_unset (profile, command);
+
+  if (!import_context_group (profile, keyfile, path, error) ||
+      !import_policy_group (profile, keyfile, path, "Session Bus Policy", FALSE, error) ||
+      !import_policy_group (profile, keyfile, path, "System Bus Policy", TRUE, error))
+    return FALSE;
+
+  env_names = g_key_file_get_keys (keyfile, "Environment", NULL, NULL);
+  for (guint i = 0; env_names != NULL && env_names[i] != NULL; i++)
+    {
+      g_autofree char *value = g_key_file_get_string (keyfile, "Environment", env_names[i], NULL);
+
+      if (!fp_context_set_env (profile->context, env_names[i], value ? value : "", &local_error))
+        return keyfile_error (path, "Environment", env_names[i], local_error, error);
+    }
+  return TRUE;
+}
