@@ -1,4 +1,6 @@
 #include "fp-run.h"
+#include "fp-dbus-proxy.h"
+#include "fp-documents.h"
 #include "fp-error.h"
 #include "fp-flatpak-info.h"
 #include "fp-instance.h"
@@ -41,20 +43,8 @@ guess_app_path (const FpProfile *profile)
   return g_path_get_dirname (bin_dir);
 }
 
-static char *
-session_bus_socket (const FpProfile *profile)
-{
-  const char *address = g_getenv ("DBUS_SESSION_BUS_ADDRESS");
-  const char *prefix = "unix:path=";
-
-  if (!fp_context_has (profile->context, FP_FLAGS_SOCKETS, FP_SOCKET_SESSION_BUS) ||
-      address == NULL || !g_str_has_prefix (address, prefix))
-    return NULL;
-  return g_strndup (address + strlen (prefix), strcspn (address + strlen (prefix), ","));
-}
-
 static GKeyFile *
-make_flatpak_info (const FpProfile *profile, const char *instance_id)
+make_flatpak_info (const FpProfile *profile, const char *instance_id, const FpDbusPlan *dbus)
 {
   g_autofree char *app_path = guess_app_path (profile);
   g_autofree char *instance_path = fp_sandbox_app_data_dir (profile->app_id);
@@ -63,9 +53,207 @@ make_flatpak_info (const FpProfile *profile, const char *instance_id)
     .instance_path = instance_path,
     .app_path = app_path,
     .runtime_path = profile->runtime == FP_RUNTIME_HOST ? "/usr" : "",
+    .session_bus_proxy = dbus->session_proxied,
+    .system_bus_proxy = dbus->system_proxied,
   };
 
   return fp_flatpak_info_new (profile, &facts);
+}
+
+/* A dry run has no instance directory; its proxy sockets are shown where
+ * a launch would put them, in a directory named for what it stands for. */
+static FpDbusPlan *
+plan_dbus_without_instance (const FpProfile *profile, const FpRunOptions *options)
+{
+  g_autofree char *base = fp_instance_base_dir ();
+  g_autofree char *socket_dir = g_build_filename (base, "<instance-id>", NULL);
+  FpDbusLogging logging = {
+    .log_session_bus = options != NULL && options->log_session_bus,
+    .log_system_bus = options != NULL && options->log_system_bus,
+  };
+
+  return fp_dbus_plan_new (profile, socket_dir, &logging);
+}
+
+/* The session bus, for the launcher's own calls to the document portal;
+ * NULL with no error when there is none to connect to. */
+static GDBusConnection *
+connect_session_bus (GError **error)
+{
+  g_autofree char *address = fp_dbus_session_bus_address ();
+  GDBusConnection *bus;
+
+  if (address == NULL)
+    return NULL;
+  bus = g_dbus_connection_new_for_address_sync (address,
+                                                G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                                G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                NULL, NULL, error);
+  if (bus == NULL)
+    g_prefix_error (error, "cannot connect to the session bus at %s: ", address);
+  return bus;
+}
+
+/* The document portal's mount point, as the profile's "documents" asks:
+ * "off" never looks, "required" fails without it, "optional" says once
+ * why there are no documents and goes on. No session bus at all is no
+ * news worth a warning under "optional": then no portal works. */
+static gboolean
+find_documents (const FpProfile *profile,
+                GDBusConnection **bus_out,
+                char           **mount_out,
+                GError         **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GDBusConnection) bus = NULL;
+  gboolean required = profile->documents == FP_DOCUMENTS_REQUIRED;
+
+  *mount_out = NULL;
+  if (profile->documents == FP_DOCUMENTS_OFF)
+    return TRUE;
+  bus = connect_session_bus (&local_error);
+  if (bus != NULL)
+    *mount_out = fp_documents_get_mount_point (bus, &local_error);
+  if (*mount_out != NULL)
+    {
+      *bus_out = g_steal_pointer (&bus);
+      return TRUE;
+    }
+  if (required)
+    {
+      g_set_error (error, FP_ERROR, FP_ERROR_SANDBOX_SETUP,
+                   "%s: \"documents\": \"required\", but the document portal is not available: %s",
+                   profile->source_path ? profile->source_path : profile->app_id,
+                   local_error ? local_error->message : "there is no session bus (DBUS_SESSION_BUS_ADDRESS is unset)");
+      return FALSE;
+    }
+  if (local_error != NULL)
+    g_printerr ("fauxpak: no documents for %s: the document portal is not available (%s); "
+                "files chosen through portals will not be visible in the sandbox\n",
+                profile->app_id, local_error->message);
+  return TRUE;
+}
+
+/* One @@ or @@u argument: the host path it names, or NULL when it is no
+ * local file (a URI of another scheme), to be passed as it is. */
+static char *
+forwarded_path (const char *arg, gboolean as_uri, GError **error)
+{
+  g_autoptr(GFile) file = NULL;
+  char *path;
+
+  if (!as_uri)
+    return g_canonicalize_filename (arg, NULL);
+  if (g_path_is_absolute (arg))
+    return g_canonicalize_filename (arg, NULL);
+  if (!g_str_has_prefix (arg, "file:"))
+    return NULL;
+  file = g_file_new_for_uri (arg);
+  path = g_file_get_path (file);
+  if (path == NULL)
+    g_set_error (error, FP_ERROR, FP_ERROR_INVALID_ARGUMENT,
+                 "@@u %s: not a local file URI", arg);
+  return path;
+}
+
+/* `flatpak run --file-forwarding`: between @@ and @@ each argument is a
+ * file, between @@u and @@ a URI or path. A file the sandbox does not see
+ * is exported to the app through the document portal and replaced by its
+ * path in the sandbox ($XDG_RUNTIME_DIR/doc/<id>/<name>), or that path's
+ * URI after @@u; what the sandbox sees stays as it is. The markers go. */
+static GStrv
+forward_files (const FpSandboxSpec *spec,
+               GDBusConnection     *bus,
+               const char *const   *args,
+               GError             **error)
+{
+  g_autoptr(GPtrArray) result = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(FpSandboxView) view = NULL;
+  g_autofree char *runtime_dir = fp_sandbox_runtime_dir ();
+  g_autofree char *doc_dir = g_build_filename (runtime_dir, "doc", NULL);
+  gboolean forwarding = FALSE;
+  gboolean as_uri = FALSE;
+  gboolean warned = FALSE;
+
+  for (guint i = 0; args != NULL && args[i] != NULL; i++)
+    {
+      const char *arg = args[i];
+      g_autofree char *path = NULL;
+      g_autofree char *doc_id = NULL;
+      g_autofree char *basename = NULL;
+      g_autofree char *inside = NULL;
+      GError *local_error = NULL;
+
+      if (g_str_equal (arg, "@@") || g_str_equal (arg, "@@u"))
+        {
+          forwarding = !forwarding;
+          as_uri = g_str_equal (arg, "@@u");
+          continue;
+        }
+      if (!forwarding || (path = forwarded_path (arg, as_uri, &local_error)) == NULL)
+        {
+          if (local_error != NULL)
+            {
+              g_propagate_error (error, local_error);
+              return NULL;
+            }
+          g_ptr_array_add (result, g_strdup (arg));
+          continue;
+        }
+      if (view == NULL && (view = fp_sandbox_view_new (spec, error)) == NULL)
+        return NULL;
+      if (fp_sandbox_view_shows (view, path))
+        {
+          g_ptr_array_add (result, g_strdup (arg));
+          continue;
+        }
+      if (spec->documents_mount == NULL)
+        {
+          /* As flatpak does: the app gets the name and cannot open it,
+           * which is what it would get without forwarding. */
+          if (!warned)
+            g_printerr ("fauxpak: --file-forwarding: %s; files the sandbox does not see are passed unchanged\n",
+                        spec->profile->documents == FP_DOCUMENTS_OFF ? "the profile turns documents off"
+                                                                     : "the document portal is not available");
+          warned = TRUE;
+          g_ptr_array_add (result, g_strdup (arg));
+          continue;
+        }
+      doc_id = fp_documents_export (bus, path, spec->profile->app_id, error);
+      if (doc_id == NULL)
+        return NULL;
+      basename = g_path_get_basename (path);
+      inside = g_build_filename (doc_dir, doc_id, basename, NULL);
+      g_ptr_array_add (result, as_uri ? g_filename_to_uri (inside, NULL, NULL) : g_steal_pointer (&inside));
+    }
+  g_ptr_array_add (result, NULL);
+  return (GStrv) g_ptr_array_free (g_steal_pointer (&result), FALSE);
+}
+
+gboolean
+fp_run_describe_dbus_proxy (const FpProfile     *profile,
+                            const FpRunOptions  *options,
+                            FpBwrap            **proxy,
+                            GError             **error)
+{
+  g_autoptr(FpDbusPlan) dbus = NULL;
+  g_autoptr(GKeyFile) keyfile = NULL;
+  g_autoptr(GBytes) info_bytes = NULL;
+  g_autofree char *bwrap_path = NULL;
+
+  *proxy = NULL;
+  if (!fp_profile_validate (profile, error))
+    return FALSE;
+  dbus = plan_dbus_without_instance (profile, options);
+  if (!fp_dbus_plan_needs_proxy (dbus))
+    return TRUE;
+  bwrap_path = find_bwrap (error);
+  if (bwrap_path == NULL)
+    return FALSE;
+  keyfile = make_flatpak_info (profile, NULL, dbus);
+  info_bytes = fp_flatpak_info_to_bytes (keyfile);
+  *proxy = fp_dbus_proxy_command (dbus, bwrap_path, info_bytes, -1, error);
+  return *proxy != NULL;
 }
 
 gboolean
@@ -79,26 +267,35 @@ fp_run_describe (const FpProfile    *profile,
   g_autoptr(GKeyFile) keyfile = NULL;
   g_autoptr(GBytes) info_bytes = NULL;
   g_autoptr(FpBwrap) bwrap = NULL;
-  g_autofree char *bus = NULL;
+  g_autoptr(FpDbusPlan) dbus = NULL;
+  g_autofree char *documents_mount = NULL;
 
   if (!fp_profile_validate (profile, error))
     return FALSE;
-  keyfile = make_flatpak_info (profile, NULL);
+  dbus = plan_dbus_without_instance (profile, NULL);
+  keyfile = make_flatpak_info (profile, NULL, dbus);
   if (bwrap_out != NULL)
     {
       FpSandboxSpec spec = { 0 };
+      g_autoptr(GDBusConnection) session_bus = NULL;
 
       bwrap_path = find_bwrap (error);
       if (bwrap_path == NULL)
         return FALSE;
       bwrap = fp_bwrap_new (bwrap_path);
       info_bytes = fp_flatpak_info_to_bytes (keyfile);
-      bus = session_bus_socket (profile);
+      /* Documents only if the portal runs already: asking one that does
+       * not would start it, and a dry run changes nothing. */
+      session_bus = connect_session_bus (NULL);
+      if (session_bus != NULL && profile->documents != FP_DOCUMENTS_OFF)
+        documents_mount = fp_documents_get_mount_point_running (session_bus);
       spec.profile = profile;
       spec.flatpak_info = info_bytes;
       spec.info_fd = -1;
       spec.args = args;
-      spec.session_bus_socket = bus;
+      spec.session_bus_socket = dbus->session_socket;
+      spec.system_bus_socket = dbus->system_socket;
+      spec.documents_mount = documents_mount;
       spec.dry_run = TRUE;
       if (!fp_sandbox_build (&spec, bwrap, error))
         return FALSE;
@@ -110,20 +307,29 @@ fp_run_describe (const FpProfile    *profile,
 }
 
 gboolean
-fp_run_exec (const FpProfile    *profile,
-             const char *const  *args,
-             GError            **error)
+fp_run_exec (const FpProfile     *profile,
+             const char *const   *args,
+             const FpRunOptions  *options,
+             GError             **error)
 {
+  static const FpRunOptions no_options = { 0 };
+  g_autoptr(FpDbusPlan) dbus = NULL;
+  g_autoptr(GDBusConnection) session_bus = NULL;
+  g_autofree char *documents_mount = NULL;
+  g_auto(GStrv) forwarded_args = NULL;
+  FpDbusLogging logging;
   g_autofree char *bwrap_path = NULL;
   g_autoptr(FpInstance) instance = NULL;
   g_autoptr(GKeyFile) keyfile = NULL;
   g_autoptr(GBytes) info_bytes = NULL;
   g_autoptr(FpBwrap) bwrap = NULL;
-  g_autofree char *bus = NULL;
   g_autofree char *instance_ref = NULL;
   FpSandboxSpec spec = { 0 };
   int info_fd;
 
+  if (options == NULL)
+    options = &no_options;
+  logging = (FpDbusLogging) { options->log_session_bus, options->log_system_bus };
   if (!fp_profile_validate (profile, error))
     return FALSE;
   bwrap_path = find_bwrap (error);
@@ -135,9 +341,14 @@ fp_run_exec (const FpProfile    *profile,
   if (instance == NULL)
     return FALSE;
 
-  keyfile = make_flatpak_info (profile, instance->id);
+  /* The proxy's sockets live in the instance directory: garbage
+   * collection removes them with it once the sandbox is gone. */
+  dbus = fp_dbus_plan_new (profile, instance->dir, &logging);
+  keyfile = make_flatpak_info (profile, instance->id, dbus);
   info_bytes = fp_flatpak_info_to_bytes (keyfile);
   if (!fp_instance_write_info (instance, info_bytes, error))
+    goto fail;
+  if (!find_documents (profile, &session_bus, &documents_mount, error))
     goto fail;
 
   bwrap = fp_bwrap_new (bwrap_path);
@@ -148,13 +359,31 @@ fp_run_exec (const FpProfile    *profile,
     goto fail;
   fp_bwrap_take_fd (bwrap, info_fd);
 
-  bus = session_bus_socket (profile);
   spec.profile = profile;
   spec.flatpak_info = info_bytes;
   spec.info_fd = info_fd;
   spec.args = args;
-  spec.session_bus_socket = bus;
+  spec.session_bus_socket = dbus->session_socket;
+  spec.system_bus_socket = dbus->system_socket;
+  spec.documents_mount = documents_mount;
   spec.instance_ref = instance_ref = g_build_filename (instance->dir, ".ref", NULL);
+  if (options->file_forwarding)
+    {
+      forwarded_args = forward_files (&spec, session_bus, args, error);
+      if (forwarded_args == NULL)
+        goto fail;
+      spec.args = (const char *const *) forwarded_args;
+    }
+  /* Last before the build: nothing after this may fail but the build and
+   * the exec, and if they do the proxy goes with the sync fd we drop. */
+  if (fp_dbus_plan_needs_proxy (dbus))
+    {
+      int sync_fd = fp_dbus_proxy_start (dbus, bwrap_path, info_bytes, error);
+
+      if (sync_fd < 0)
+        goto fail;
+      spec.sync_fd = fp_bwrap_take_fd (bwrap, sync_fd);
+    }
   if (!fp_sandbox_build (&spec, bwrap, error))
     goto fail;
 

@@ -10,11 +10,22 @@ G_BEGIN_DECLS
 /* Exit status when fauxpak itself refused or failed to start the app. */
 #define FP_EXIT_REFUSED 125
 
+/* What the command line asks of a launch besides the profile. */
+typedef struct {
+  gboolean file_forwarding;  /* args between @@ and @@ are files, between @@u
+                              * and @@ URIs: exported through the document
+                              * portal when the sandbox does not see them */
+  gboolean log_session_bus;  /* the D-Bus proxy logs the app's traffic on stderr */
+  gboolean log_system_bus;
+} FpRunOptions;
+
 /* Builds the sandbox and replaces this process with bwrap. Returns only
- * on failure, having removed everything it created. */
-gboolean fp_run_exec (const FpProfile    *profile,
-                      const char *const  *args,
-                      GError            **error);
+ * on failure, having removed everything it created. `options` may be
+ * NULL for none. */
+gboolean fp_run_exec (const FpProfile     *profile,
+                      const char *const   *args,
+                      const FpRunOptions  *options,
+                      GError             **error);
 
 /* What a launch would use, without creating anything on the host: the
  * .flatpak-info keyfile and the bwrap command line. */
@@ -23,5 +34,13 @@ gboolean fp_run_describe (const FpProfile    *profile,
                           GKeyFile          **flatpak_info,
                           FpBwrap           **bwrap,
                           GError            **error);
+
+/* The command line of the D-Bus proxy a launch would start (bwrap, then
+ * xdg-dbus-proxy, without the --fd the launch adds), or NULL in *proxy
+ * when it would start none. Starts nothing. */
+gboolean fp_run_describe_dbus_proxy (const FpProfile     *profile,
+                                     const FpRunOptions  *options,
+                                     FpBwrap            **proxy,
+                                     GError             **error);
 
 G_END_DECLS

@@ -1,6 +1,7 @@
 #include "fp-sandbox.h"
 #include "fp-error.h"
 #include "fp-expand.h"
+#include "fp-seccomp.h"
 
 #include <errno.h>
 #include <gio/gio.h>
@@ -38,6 +39,8 @@ typedef enum {
   MOUNT_RO_BIND,
   MOUNT_DEV_BIND,
   MOUNT_SYMLINK,
+  MOUNT_PROC,
+  MOUNT_DEV,
 } MountOp;
 
 typedef struct {
@@ -55,7 +58,38 @@ typedef struct {
   char *sandbox_runtime_dir;
   const char *host_runtime_dir;
   GPtrArray *mounts;   /* Mount*, sorted by destination before use */
+  GPtrArray *layers;   /* Layer*, every mount in the order bwrap makes it */
+  gboolean quiet;      /* building a view: no warnings */
 } Builder;
+
+/* What one mount puts at `dest`: the host's `host_source`, or (NULL)
+ * something of the sandbox's own: a tmpfs, a symlink, data. */
+typedef struct {
+  char *dest;
+  char *host_source;
+} Layer;
+
+struct _FpSandboxView {
+  GPtrArray *layers;   /* Layer* */
+};
+
+static void
+layer_free (Layer *layer)
+{
+  g_free (layer->dest);
+  g_free (layer->host_source);
+  g_free (layer);
+}
+
+static void
+note_layer (Builder *b, const char *host_source, const char *dest)
+{
+  Layer *layer = g_new0 (Layer, 1);
+
+  layer->dest = g_canonicalize_filename (dest, "/");
+  layer->host_source = g_strdup (host_source);
+  g_ptr_array_add (b->layers, layer);
+}
 
 static void
 mount_free (Mount *mount)
@@ -75,6 +109,59 @@ add_mount (Builder *b, MountOp op, const char *source, const char *dest, gboolea
   mount->dest = g_canonicalize_filename (dest, "/");
   mount->optional = optional;
   g_ptr_array_add (b->mounts, mount);
+}
+
+static gboolean
+symlink_mirrors_host (const char *target, const char *path)
+{
+  g_autofree char *host_target = g_file_read_link (path, NULL);
+
+  return host_target != NULL && g_str_equal (host_target, target);
+}
+
+/* Puts a mount on the command line now, where add_mount defers it to be
+ * sorted. Either way it ends here, and in the layers a view reads. */
+static void
+apply_mount (Builder *b, MountOp op, const char *source, const char *dest, gboolean optional)
+{
+  const char *from_host = NULL;
+
+  switch (op)
+    {
+    case MOUNT_DIR:
+      fp_bwrap_add_args (b->bwrap, "--dir", dest, NULL);
+      break;
+    case MOUNT_TMPFS:
+      fp_bwrap_add_args (b->bwrap, "--tmpfs", dest, NULL);
+      break;
+    case MOUNT_BIND:
+      fp_bwrap_add_args (b->bwrap, optional ? "--bind-try" : "--bind", source, dest, NULL);
+      from_host = source;
+      break;
+    case MOUNT_RO_BIND:
+      fp_bwrap_add_args (b->bwrap, optional ? "--ro-bind-try" : "--ro-bind", source, dest, NULL);
+      from_host = source;
+      break;
+    case MOUNT_DEV_BIND:
+      fp_bwrap_add_args (b->bwrap, optional ? "--dev-bind-try" : "--dev-bind", source, dest, NULL);
+      from_host = source;
+      break;
+    case MOUNT_SYMLINK:
+      fp_bwrap_add_args (b->bwrap, "--symlink", source, dest, NULL);
+      /* /bin -> usr/bin as on the host leads names where the host's does. */
+      if (symlink_mirrors_host (source, dest))
+        from_host = dest;
+      break;
+    case MOUNT_PROC:
+      fp_bwrap_add_args (b->bwrap, "--proc", dest, NULL);
+      break;
+    case MOUNT_DEV:
+      fp_bwrap_add_args (b->bwrap, "--dev", dest, NULL);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  note_layer (b, from_host, dest);
 }
 
 char *
@@ -97,6 +184,21 @@ path_is_under (const char *path, const char *prefix)
   if (g_str_equal (prefix, "/"))
     return TRUE;
   return strncmp (path, prefix, len) == 0 && (path[len] == '\0' || path[len] == '/');
+}
+
+/* TRUE when the sandbox sees the host's absolute `path` at that path: the
+ * last mount made at or above it brought the host's own directory there. */
+static gboolean
+layers_show (GPtrArray *layers, const char *path)
+{
+  for (guint i = layers->len; i > 0; i--)
+    {
+      const Layer *layer = g_ptr_array_index (layers, i - 1);
+
+      if (path_is_under (path, layer->dest))
+        return layer->host_source != NULL && g_str_equal (layer->host_source, layer->dest);
+    }
+  return FALSE;
 }
 
 static gboolean
@@ -122,25 +224,27 @@ add_namespaces (Builder *b)
 static void
 add_base_filesystem (Builder *b)
 {
-  fp_bwrap_add_args (b->bwrap, "--proc", "/proc", NULL);
+  apply_mount (b, MOUNT_PROC, NULL, "/proc", FALSE);
   if (fp_context_has (b->context, FP_FLAGS_DEVICES, FP_DEVICE_ALL))
-    fp_bwrap_add_args (b->bwrap, "--dev-bind", "/dev", "/dev", NULL);
+    apply_mount (b, MOUNT_DEV_BIND, "/dev", "/dev", FALSE);
   else
-    fp_bwrap_add_args (b->bwrap, "--dev", "/dev", NULL);
-  fp_bwrap_add_args (b->bwrap, "--tmpfs", "/tmp", "--dir", "/var", "--symlink", "../tmp", "/var/tmp",
-                     "--dir", "/run", NULL);
+    apply_mount (b, MOUNT_DEV, NULL, "/dev", FALSE);
+  apply_mount (b, MOUNT_TMPFS, NULL, "/tmp", FALSE);
+  apply_mount (b, MOUNT_DIR, NULL, "/var", FALSE);
+  apply_mount (b, MOUNT_SYMLINK, "../tmp", "/var/tmp", FALSE);
+  apply_mount (b, MOUNT_DIR, NULL, "/run", FALSE);
 }
 
 static void
 add_host_etc (Builder *b)
 {
-  fp_bwrap_add_args (b->bwrap, "--dir", "/etc", NULL);
+  apply_mount (b, MOUNT_DIR, NULL, "/etc", FALSE);
   for (guint i = 0; host_etc_files[i] != NULL; i++)
     {
       g_autofree char *path = g_build_filename ("/etc", host_etc_files[i], NULL);
 
       if (g_file_test (path, G_FILE_TEST_EXISTS))
-        fp_bwrap_add_args (b->bwrap, "--ro-bind-try", path, path, NULL);
+        apply_mount (b, MOUNT_RO_BIND, path, path, TRUE);
     }
 }
 
@@ -151,22 +255,22 @@ add_host_runtime (Builder *b)
 {
   static const char *const top_level[] = { "bin", "sbin", "lib", "lib32", "lib64", "libx32", NULL };
 
-  fp_bwrap_add_args (b->bwrap, "--ro-bind", "/usr", "/usr", NULL);
+  apply_mount (b, MOUNT_RO_BIND, "/usr", "/usr", FALSE);
   for (guint i = 0; top_level[i] != NULL; i++)
     {
       g_autofree char *path = g_build_filename ("/", top_level[i], NULL);
       g_autofree char *target = g_file_read_link (path, NULL);
 
       if (target != NULL)
-        fp_bwrap_add_args (b->bwrap, "--symlink", target, path, NULL);
+        apply_mount (b, MOUNT_SYMLINK, target, path, FALSE);
       else if (g_file_test (path, G_FILE_TEST_IS_DIR))
-        fp_bwrap_add_args (b->bwrap, "--ro-bind", path, path, NULL);
+        apply_mount (b, MOUNT_RO_BIND, path, path, FALSE);
     }
   if (g_file_test ("/nix/store", G_FILE_TEST_IS_DIR))
-    fp_bwrap_add_args (b->bwrap, "--ro-bind", "/nix/store", "/nix/store", NULL);
+    apply_mount (b, MOUNT_RO_BIND, "/nix/store", "/nix/store", FALSE);
   /* NixOS keeps the system profile and setuid wrappers here. */
   if (g_file_test ("/run/current-system", G_FILE_TEST_EXISTS))
-    fp_bwrap_add_args (b->bwrap, "--ro-bind-try", "/run/current-system", "/run/current-system", NULL);
+    apply_mount (b, MOUNT_RO_BIND, "/run/current-system", "/run/current-system", TRUE);
 }
 
 static gboolean
@@ -188,7 +292,7 @@ add_runtime (Builder *b, GError **error)
                          profile->source_path ? profile->source_path : "profile", path);
             return FALSE;
           }
-        fp_bwrap_add_args (b->bwrap, "--ro-bind", path, path, NULL);
+        apply_mount (b, MOUNT_RO_BIND, path, path, FALSE);
       }
   if (profile->runtime_host_etc)
     add_host_etc (b);
@@ -203,8 +307,8 @@ add_instance_lock (Builder *b)
 {
   if (b->spec->instance_ref == NULL)
     return;
-  fp_bwrap_add_args (b->bwrap, "--ro-bind", b->spec->instance_ref, "/run/flatpak/.ref",
-                     "--lock-file", "/run/flatpak/.ref", NULL);
+  apply_mount (b, MOUNT_RO_BIND, b->spec->instance_ref, "/run/flatpak/.ref", FALSE);
+  fp_bwrap_add_args (b->bwrap, "--lock-file", "/run/flatpak/.ref", NULL);
 }
 
 static gboolean
@@ -215,6 +319,7 @@ add_flatpak_info (Builder *b, GError **error)
   if (!fp_bwrap_add_data (b->bwrap, "--ro-bind-data", "flatpak-info",
                           b->spec->flatpak_info, "/.flatpak-info", error))
     return FALSE;
+  note_layer (b, NULL, "/.flatpak-info");
   add_mount (b, MOUNT_SYMLINK, "../../../.flatpak-info", link, FALSE);
   return TRUE;
 }
@@ -309,7 +414,8 @@ add_filesystem_mount (Builder *b, const char *source, const char *dest, FpFilesy
 {
   if (is_reserved (dest))
     {
-      g_printerr ("fauxpak: not sharing %s with the sandbox: the path is reserved for the runtime\n", dest);
+      if (!b->quiet)
+        g_printerr ("fauxpak: not sharing %s with the sandbox: the path is reserved for the runtime\n", dest);
       return;
     }
   add_mount (b, mode == FP_FILESYSTEM_READ_ONLY ? MOUNT_RO_BIND : MOUNT_BIND, source, dest, FALSE);
@@ -408,7 +514,7 @@ add_filesystems (Builder *b, GError **error)
           const char *host_path = g_str_equal (location, "host-os") ? "/usr" : "/etc";
           g_autofree char *sandbox_path = g_build_filename ("/run/host", host_path, NULL);
 
-          fp_bwrap_add_args (b->bwrap, "--ro-bind", host_path, sandbox_path, NULL);
+          apply_mount (b, MOUNT_RO_BIND, host_path, sandbox_path, FALSE);
           continue;
         }
       if (!resolve_filesystem (b, location, &source, &dest))
@@ -443,7 +549,7 @@ add_devices (Builder *b)
         continue;
       for (gsize j = 0; j < G_N_ELEMENTS (devices[i].paths) && devices[i].paths[j] != NULL; j++)
         if (g_file_test (devices[i].paths[j], G_FILE_TEST_EXISTS))
-          fp_bwrap_add_args (b->bwrap, "--dev-bind", devices[i].paths[j], devices[i].paths[j], NULL);
+          apply_mount (b, MOUNT_DEV_BIND, devices[i].paths[j], devices[i].paths[j], FALSE);
     }
   if (fp_context_has (b->context, FP_FLAGS_DEVICES, FP_DEVICE_DRI))
     {
@@ -454,7 +560,7 @@ add_devices (Builder *b)
         if (g_str_has_prefix (name, "nvidia"))
           {
             g_autofree char *path = g_build_filename ("/dev", name, NULL);
-            fp_bwrap_add_args (b->bwrap, "--dev-bind", path, path, NULL);
+            apply_mount (b, MOUNT_DEV_BIND, path, path, FALSE);
           }
     }
 }
@@ -469,17 +575,52 @@ add_socket (Builder *b, const char *host_path, const char *sandbox_path)
   return TRUE;
 }
 
-static char *
-unix_path_from_address (const char *address)
+/* A bus socket and the variable that names it. A dry run binds a proxy
+ * socket that does not exist yet: the proxy would create it. */
+static void
+add_bus_socket (Builder *b, const char *host_path, const char *sandbox_path, const char *variable)
 {
-  const char *prefix = "unix:path=";
-  const char *end;
+  g_autofree char *address = g_strconcat ("unix:path=", sandbox_path, NULL);
 
-  if (address == NULL || !g_str_has_prefix (address, prefix))
-    return NULL;
-  end = strchr (address, ',');
-  return end ? g_strndup (address + strlen (prefix), end - address - strlen (prefix))
-             : g_strdup (address + strlen (prefix));
+  if (!b->spec->dry_run && !g_file_test (host_path, G_FILE_TEST_EXISTS))
+    return;
+  add_mount (b, MOUNT_BIND, host_path, sandbox_path, FALSE);
+  fp_bwrap_set_env (b->bwrap, variable, address);
+}
+
+/* Each app sees only its own documents, at $XDG_RUNTIME_DIR/doc as under
+ * Flatpak: the portal's by-app/<app-id> view of its FUSE filesystem. */
+static void
+add_documents (Builder *b)
+{
+  g_autofree char *by_app = NULL;
+  g_autofree char *inside = NULL;
+
+  if (b->spec->documents_mount == NULL)
+    return;
+  by_app = g_build_filename (b->spec->documents_mount, "by-app", b->spec->profile->app_id, NULL);
+  inside = g_build_filename (b->sandbox_runtime_dir, "doc", NULL);
+  add_mount (b, MOUNT_BIND, by_app, inside, FALSE);
+}
+
+/* xdg-desktop-portal hands out paths under its own mount point, which is
+ * $XDG_RUNTIME_DIR/doc of the host: the same place as in the sandbox when
+ * that is /run/user/UID, as on a desktop. Where it is not, a symlink there
+ * leads those paths to the app's documents too, unless the sandbox shows
+ * that place of the host anyway. Made last, so nothing is mounted over it. */
+static void
+add_documents_alias (Builder *b)
+{
+  g_autofree char *inside = NULL;
+  g_autofree char *mount = NULL;
+
+  if (b->spec->documents_mount == NULL)
+    return;
+  inside = g_build_filename (b->sandbox_runtime_dir, "doc", NULL);
+  mount = g_canonicalize_filename (b->spec->documents_mount, "/");
+  if (g_str_equal (mount, inside) || layers_show (b->layers, mount))
+    return;
+  apply_mount (b, MOUNT_SYMLINK, inside, mount, FALSE);
 }
 
 static void
@@ -555,21 +696,16 @@ add_sockets (Builder *b)
 
       add_socket (b, host, inside);
     }
+  /* Which socket each bus is (the real one or the D-Bus proxy's) was
+   * decided with the launch, in fp_dbus_plan_new. */
   if (b->spec->session_bus_socket != NULL)
     {
       g_autofree char *inside = g_build_filename (srt, "bus", NULL);
-      g_autofree char *address = g_strconcat ("unix:path=", inside, NULL);
 
-      if (add_socket (b, b->spec->session_bus_socket, inside))
-        fp_bwrap_set_env (b->bwrap, "DBUS_SESSION_BUS_ADDRESS", address);
+      add_bus_socket (b, b->spec->session_bus_socket, inside, "DBUS_SESSION_BUS_ADDRESS");
     }
-  if (fp_context_has (ctx, FP_FLAGS_SOCKETS, FP_SOCKET_SYSTEM_BUS))
-    {
-      g_autofree char *host = unix_path_from_address (g_getenv ("DBUS_SYSTEM_BUS_ADDRESS"));
-
-      if (add_socket (b, host ? host : "/run/dbus/system_bus_socket", "/run/dbus/system_bus_socket"))
-        fp_bwrap_set_env (b->bwrap, "DBUS_SYSTEM_BUS_ADDRESS", "unix:path=/run/dbus/system_bus_socket");
-    }
+  if (b->spec->system_bus_socket != NULL)
+    add_bus_socket (b, b->spec->system_bus_socket, "/run/dbus/system_bus_socket", "DBUS_SYSTEM_BUS_ADDRESS");
   if (fp_context_has (ctx, FP_FLAGS_SOCKETS, FP_SOCKET_SSH_AUTH))
     {
       g_autofree char *inside = g_build_filename (srt, "ssh-auth", NULL);
@@ -596,11 +732,10 @@ add_raw_binds (Builder *b, GError **error)
   for (guint i = 0; i < b->context->binds->len; i++)
     {
       const FpBind *bind = g_ptr_array_index (b->context->binds, i);
-      const char *option;
 
       if (bind->kind == FP_BIND_TMPFS)
         {
-          fp_bwrap_add_args (b->bwrap, "--tmpfs", bind->dest, NULL);
+          apply_mount (b, MOUNT_TMPFS, NULL, bind->dest, FALSE);
           continue;
         }
       if (!g_file_test (bind->source, G_FILE_TEST_EXISTS))
@@ -612,9 +747,9 @@ add_raw_binds (Builder *b, GError **error)
                        bind->source);
           return FALSE;
         }
-      option = bind->kind == FP_BIND_RO ? "--ro-bind" :
-               bind->kind == FP_BIND_DEV ? "--dev-bind" : "--bind";
-      fp_bwrap_add_args (b->bwrap, option, bind->source, bind->dest, NULL);
+      apply_mount (b, bind->kind == FP_BIND_RO ? MOUNT_RO_BIND :
+                      bind->kind == FP_BIND_DEV ? MOUNT_DEV_BIND : MOUNT_BIND,
+                   bind->source, bind->dest, FALSE);
     }
   return TRUE;
 }
@@ -638,46 +773,31 @@ emit_mounts (Builder *b)
     {
       const Mount *m = g_ptr_array_index (b->mounts, i);
 
-      switch (m->op)
-        {
-        case MOUNT_DIR:
-          fp_bwrap_add_args (b->bwrap, "--dir", m->dest, NULL);
-          break;
-        case MOUNT_TMPFS:
-          fp_bwrap_add_args (b->bwrap, "--tmpfs", m->dest, NULL);
-          break;
-        case MOUNT_BIND:
-          fp_bwrap_add_args (b->bwrap, m->optional ? "--bind-try" : "--bind", m->source, m->dest, NULL);
-          break;
-        case MOUNT_RO_BIND:
-          fp_bwrap_add_args (b->bwrap, m->optional ? "--ro-bind-try" : "--ro-bind", m->source, m->dest, NULL);
-          break;
-        case MOUNT_DEV_BIND:
-          fp_bwrap_add_args (b->bwrap, m->optional ? "--dev-bind-try" : "--dev-bind", m->source, m->dest, NULL);
-          break;
-        case MOUNT_SYMLINK:
-          fp_bwrap_add_args (b->bwrap, "--symlink", m->source, m->dest, NULL);
-          break;
-        default:
-          g_assert_not_reached ();
-        }
+      apply_mount (b, m->op, m->source, m->dest, m->optional);
     }
 }
 
-/* Variables that describe the host session; the sandbox gets its own
- * values, set above, only for what it was granted. */
+/* Variables that describe the host session go first; the sandbox gets
+ * its own values, set while its mounts are added, only for what it was
+ * granted. */
 static void
-set_environment (Builder *b)
+clear_host_environment (Builder *b)
 {
   static const char *const host_only[] = {
     "DBUS_SESSION_BUS_ADDRESS", "DBUS_SYSTEM_BUS_ADDRESS", "WAYLAND_DISPLAY", "DISPLAY",
     "XAUTHORITY", "PULSE_SERVER", "SSH_AUTH_SOCK", "XDG_RUNTIME_DIR", "XDG_SESSION_ID",
     "FLATPAK_ID", "container", NULL
   };
-  g_autoptr(GPtrArray) names = fp_sorted_keys (b->context->env);
 
   for (guint i = 0; host_only[i] != NULL; i++)
     fp_bwrap_unset_env (b->bwrap, host_only[i]);
+}
+
+static void
+set_environment (Builder *b)
+{
+  g_autoptr(GPtrArray) names = fp_sorted_keys (b->context->env);
+
   fp_bwrap_set_env (b->bwrap, "FLATPAK_ID", b->spec->profile->app_id);
   fp_bwrap_set_env (b->bwrap, "container", "flatpak");
   fp_bwrap_set_env (b->bwrap, "XDG_RUNTIME_DIR", b->sandbox_runtime_dir);
@@ -717,12 +837,10 @@ cwd_is_shared (Builder *b, const char *cwd)
   return FALSE;
 }
 
-gboolean
-fp_sandbox_build (const FpSandboxSpec *spec,
-                  FpBwrap             *bwrap,
-                  GError             **error)
+static void
+builder_init (Builder *b, const FpSandboxSpec *spec, FpBwrap *bwrap)
 {
-  Builder b = {
+  *b = (Builder) {
     .spec = spec,
     .bwrap = bwrap,
     .context = spec->profile->context,
@@ -730,30 +848,73 @@ fp_sandbox_build (const FpSandboxSpec *spec,
     .sandbox_runtime_dir = fp_sandbox_runtime_dir (),
     .host_runtime_dir = g_get_user_runtime_dir (),
     .mounts = g_ptr_array_new_with_free_func ((GDestroyNotify) mount_free),
+    .layers = g_ptr_array_new_with_free_func ((GDestroyNotify) layer_free),
   };
+}
+
+static void
+builder_clear (Builder *b)
+{
+  g_free (b->home);
+  g_free (b->sandbox_runtime_dir);
+  g_ptr_array_unref (b->mounts);
+  g_clear_pointer (&b->layers, g_ptr_array_unref);
+}
+
+/* Every mount, in the order bwrap makes them: what the sandbox shows of
+ * the host follows from this alone, for the build and for a view. */
+static gboolean
+add_filesystem_layout (Builder *b, GError **error)
+{
+  add_base_filesystem (b);
+  if (!add_runtime (b, error))
+    return FALSE;
+  add_mount (b, MOUNT_DIR, NULL, b->sandbox_runtime_dir, FALSE);
+  if (!add_flatpak_info (b, error))
+    return FALSE;
+  add_instance_lock (b);
+  if (!add_home_and_app_data (b, error))
+    return FALSE;
+  if (!add_filesystems (b, error))
+    return FALSE;
+  add_devices (b);
+  add_sockets (b);
+  add_documents (b);
+  emit_mounts (b);
+  if (!add_raw_binds (b, error))
+    return FALSE;
+  add_documents_alias (b);
+  return TRUE;
+}
+
+gboolean
+fp_sandbox_build (const FpSandboxSpec *spec,
+                  FpBwrap             *bwrap,
+                  GError             **error)
+{
+  Builder b;
   gboolean ok = FALSE;
+
+  builder_init (&b, spec, bwrap);
 
   if (spec->info_fd >= 0)
     {
       g_autofree char *fd_text = g_strdup_printf ("%d", spec->info_fd);
       fp_bwrap_add_args (bwrap, "--info-fd", fd_text, NULL);
     }
+  /* bwrap holds this fd until the sandbox is gone; the D-Bus proxy at the
+   * other end of the pipe exits then. */
+  if (spec->sync_fd > 0)
+    {
+      g_autofree char *fd_text = g_strdup_printf ("%d", spec->sync_fd);
+      fp_bwrap_add_args (bwrap, "--sync-fd", fd_text, NULL);
+    }
   add_namespaces (&b);
-  add_base_filesystem (&b);
-  if (!add_runtime (&b, error))
+  /* No sandbox without its seccomp filter: failing to build it fails the launch. */
+  if (!fp_seccomp_add_bwrap_args (bwrap, b.context, error))
     goto out;
-  add_mount (&b, MOUNT_DIR, NULL, b.sandbox_runtime_dir, FALSE);
-  if (!add_flatpak_info (&b, error))
-    goto out;
-  add_instance_lock (&b);
-  if (!add_home_and_app_data (&b, error))
-    goto out;
-  if (!add_filesystems (&b, error))
-    goto out;
-  add_devices (&b);
-  add_sockets (&b);
-  emit_mounts (&b);
-  if (!add_raw_binds (&b, error))
+  clear_host_environment (&b);
+  if (!add_filesystem_layout (&b, error))
     goto out;
   set_environment (&b);
 
@@ -766,8 +927,50 @@ fp_sandbox_build (const FpSandboxSpec *spec,
   ok = TRUE;
 
 out:
-  g_free (b.home);
-  g_free (b.sandbox_runtime_dir);
-  g_ptr_array_unref (b.mounts);
+  builder_clear (&b);
   return ok;
+}
+
+FpSandboxView *
+fp_sandbox_view_new (const FpSandboxSpec *spec,
+                     GError             **error)
+{
+  FpSandboxSpec dry_spec = *spec;
+  g_autoptr(FpBwrap) scratch = fp_bwrap_new ("bwrap");
+  FpSandboxView *view;
+  Builder b;
+
+  dry_spec.dry_run = TRUE;
+  builder_init (&b, &dry_spec, scratch);
+  b.quiet = TRUE;
+  if (!add_filesystem_layout (&b, error))
+    {
+      builder_clear (&b);
+      return NULL;
+    }
+  view = g_new0 (FpSandboxView, 1);
+  view->layers = g_steal_pointer (&b.layers);
+  builder_clear (&b);
+  return view;
+}
+
+void
+fp_sandbox_view_free (FpSandboxView *view)
+{
+  if (view == NULL)
+    return;
+  g_ptr_array_unref (view->layers);
+  g_free (view);
+}
+
+gboolean
+fp_sandbox_view_shows (const FpSandboxView *view,
+                       const char          *path)
+{
+  g_autofree char *absolute = g_canonicalize_filename (path, NULL);
+  g_autofree char *resolved = realpath (absolute, NULL);
+
+  /* Through the path as given, and to the file it names: a symlink in a
+   * shared directory may point where the sandbox does not see. */
+  return resolved != NULL && layers_show (view->layers, absolute) && layers_show (view->layers, resolved);
 }

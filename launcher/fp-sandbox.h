@@ -15,6 +15,10 @@ typedef struct {
   int                info_fd;       /* bwrap --info-fd, or -1 */
   const char *const *args;          /* extra arguments after the profile's */
   const char        *session_bus_socket; /* host socket the app's bus is, or NULL */
+  const char        *system_bus_socket;  /* host socket the app's system bus is, or NULL */
+  const char        *documents_mount;    /* the document portal's FUSE mount, or NULL */
+  int                sync_fd;       /* bwrap --sync-fd; 0 or -1 for none (0 is stdin,
+                                     * never ours), so a zeroed spec asks for none */
   const char        *instance_ref;  /* host .ref the sandbox keeps locked, or NULL */
   gboolean           dry_run;       /* change nothing on the host */
 } FpSandboxSpec;
@@ -28,5 +32,21 @@ char *fp_sandbox_app_data_dir (const char *app_id);
 gboolean fp_sandbox_build (const FpSandboxSpec *spec,
                            FpBwrap             *bwrap,
                            GError             **error);
+
+/* What a sandbox built from a spec shows of the host, worked out by the
+ * same code that builds it, for questions asked before the launch. */
+typedef struct _FpSandboxView FpSandboxView;
+
+/* Changes nothing on the host and prints no warnings. */
+FpSandboxView *fp_sandbox_view_new (const FpSandboxSpec *spec,
+                                    GError             **error);
+void           fp_sandbox_view_free (FpSandboxView *view);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FpSandboxView, fp_sandbox_view_free)
+
+/* TRUE when the host's `path` (absolute, or relative to the current
+ * directory) exists and the sandbox sees it at the same path, both the
+ * path as given and the file it resolves to. */
+gboolean fp_sandbox_view_shows (const FpSandboxView *view,
+                                const char          *path);
 
 G_END_DECLS

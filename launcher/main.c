@@ -17,6 +17,8 @@ typedef struct {
   char *app_id;
   gboolean show_bwrap;
   char *bwrap_data_dir;
+  gboolean show_dbus_proxy;
+  FpRunOptions run_options;  /* --file-forwarding, --log-session-bus, --log-system-bus */
 } CommandLine;
 
 static gboolean
@@ -89,11 +91,25 @@ make_option_context (const char *parameter_string, const char *summary,
 
   g_array_append_val (entries, app_id_entry);
   g_array_append_val (entries, preset_entry);
+  GOptionEntry show_dbus_proxy_entry = { "show-dbus-proxy", 0, 0, G_OPTION_ARG_NONE, &cl->show_dbus_proxy,
+                                         "Print the D-Bus proxy's command line, one argument a line", NULL };
+  GOptionEntry file_forwarding_entry = { "file-forwarding", 0, 0, G_OPTION_ARG_NONE, &cl->run_options.file_forwarding,
+                                         "Pass the files between @@ and @@ (URIs between @@u and @@) through the document portal", NULL };
+  GOptionEntry log_session_bus_entry = { "log-session-bus", 0, 0, G_OPTION_ARG_NONE, &cl->run_options.log_session_bus,
+                                         "Log the app's session bus traffic, and what the filter denies, on stderr", NULL };
+  GOptionEntry log_system_bus_entry = { "log-system-bus", 0, 0, G_OPTION_ARG_NONE, &cl->run_options.log_system_bus,
+                                        "Log the app's system bus traffic, and what the filter denies, on stderr", NULL };
+
   if (with_show_bwrap)
     {
       g_array_append_val (entries, show_bwrap_entry);
       g_array_append_val (entries, bwrap_data_dir_entry);
+      g_array_append_val (entries, show_dbus_proxy_entry);
     }
+  else
+    g_array_append_val (entries, file_forwarding_entry);
+  g_array_append_val (entries, log_session_bus_entry);
+  g_array_append_val (entries, log_system_bus_entry);
   for (gsize i = 0; i < G_N_ELEMENTS (permission_help); i++)
     {
       GOptionEntry entry = { permission_help[i].name, 0, 0, G_OPTION_ARG_CALLBACK,
@@ -152,8 +168,10 @@ profile_from_command_line (CommandLine *cl, int argc, char **argv, gboolean need
           return NULL;
         }
       profile = fp_profile_new ();
-      profile->command = first < argc ? g_strdupv (argv + first) : g_strdupv ((char *[]) { "/bin/sh", NULL });
-      *app_args = g_new0 (char *, 1);
+      /* The program is the command, its arguments are the app's, where
+       * --file-forwarding looks for @@ as it does after a profile. */
+      profile->command = g_strdupv ((char *[]) { first < argc ? argv[first] : "/bin/sh", NULL });
+      *app_args = g_strdupv (first < argc ? argv + first + 1 : (char *[]) { NULL });
     }
   else
     {
@@ -225,16 +243,28 @@ command_run_or_info (int argc, char **argv, gboolean is_run)
     status = refuse ("%s", error->message);
   else if (is_run)
     {
-      fp_run_exec (profile, (const char *const *) app_args, &error);
+      fp_run_exec (profile, (const char *const *) app_args, &cl.run_options, &error);
       status = refuse ("cannot start %s: %s", profile->app_id, error->message);
     }
   else
     {
       g_autoptr(GKeyFile) keyfile = NULL;
       g_autoptr(FpBwrap) bwrap = NULL;
+      g_autoptr(FpBwrap) proxy = NULL;
 
-      if (!fp_run_describe (profile, (const char *const *) app_args, &keyfile,
-                            cl.show_bwrap ? &bwrap : NULL, &error))
+      if (cl.show_dbus_proxy)
+        {
+          if (!fp_run_describe_dbus_proxy (profile, &cl.run_options, &proxy, &error))
+            status = refuse ("%s", error->message);
+          else if (proxy == NULL)
+            g_printerr ("fauxpak: %s would get no D-Bus proxy: no session bus, or socket=session-bus "
+                        "and no system bus policy\n", profile->app_id);
+          else
+            for (guint i = 0; i < proxy->argv->len; i++)
+              g_print ("%s\n", (char *) g_ptr_array_index (proxy->argv, i));
+        }
+      else if (!fp_run_describe (profile, (const char *const *) app_args, &keyfile,
+                                 cl.show_bwrap ? &bwrap : NULL, &error))
         status = refuse ("%s", error->message);
       else if (cl.show_bwrap && cl.bwrap_data_dir != NULL &&
                !fp_bwrap_save_fds (bwrap, cl.bwrap_data_dir, &error))
@@ -281,7 +311,8 @@ command_help (void)
   g_print ("Usage:\n"
            "  fauxpak run [PERMISSIONS] PROFILE.json [ARG…]\n"
            "  fauxpak run [PERMISSIONS] --app-id=ID -- COMMAND [ARG…]\n"
-           "  fauxpak info [PERMISSIONS] [--show-bwrap] (PROFILE.json | --app-id=ID)\n"
+           "  fauxpak run --file-forwarding … [ARG…] @@ FILE… @@ [@@u URI… @@]\n"
+           "  fauxpak info [PERMISSIONS] [--show-bwrap | --show-dbus-proxy] (PROFILE.json | --app-id=ID)\n"
            "  fauxpak ps\n"
            "  fauxpak help | --version\n"
            "\n"

@@ -1,0 +1,476 @@
+#include "fp-dbus-proxy.h"
+#include "fp-error.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gio/gio.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+/* From linux/magic.h: automounts are skipped, binding one could block. */
+#define AUTOFS_SUPER_MAGIC 0x0187
+
+/* Where the system bus listens when DBUS_SYSTEM_BUS_ADDRESS is unset. */
+#define SYSTEM_BUS_SOCKET "/run/dbus/system_bus_socket"
+
+static void
+add_printf (GPtrArray *args, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
+static void
+add_printf (GPtrArray *args, const char *format, ...)
+{
+  va_list ap;
+
+  va_start (ap, format);
+  g_ptr_array_add (args, g_strdup_vprintf (format, ap));
+  va_end (ap);
+}
+
+GPtrArray *
+fp_dbus_proxy_filter_args (const FpContext *context,
+                           const char      *app_id,
+                           FpBus            bus)
+{
+  gboolean system_bus = bus == FP_BUS_SYSTEM;
+  GHashTable *policies = system_bus ? context->system_bus_policy : context->session_bus_policy;
+  GPtrArray *args = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) names = fp_sorted_keys (policies);
+
+  g_ptr_array_add (args, g_strdup ("--filter"));
+  if (!system_bus)
+    {
+      add_printf (args, "--own=%s.*", app_id);
+      add_printf (args, "--own=org.mpris.MediaPlayer2.%s.*", app_id);
+    }
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *name = g_ptr_array_index (names, i);
+      FpPolicy policy = GPOINTER_TO_INT (g_hash_table_lookup (policies, name));
+
+      /* "none" is how a later layer revokes: no option at all. */
+      if (policy != FP_POLICY_NONE)
+        add_printf (args, "--%s=%s", fp_policy_to_string (policy), name);
+    }
+  for (int broadcast = 0; broadcast <= 1; broadcast++)
+    {
+      GHashTable *rules = fp_context_bus_rules (context, system_bus, broadcast);
+      g_autoptr(GPtrArray) rule_names = fp_sorted_keys (rules);
+
+      for (guint i = 0; i < rule_names->len; i++)
+        {
+          const char *name = g_ptr_array_index (rule_names, i);
+          const char *const *list = g_hash_table_lookup (rules, name);
+
+          for (guint j = 0; list[j] != NULL; j++)
+            add_printf (args, "--%s=%s=%s", broadcast ? "broadcast" : "call", name, list[j]);
+        }
+    }
+  if (!system_bus)
+    {
+      /* Any method of any portal, but only the portals' own signals. */
+      g_ptr_array_add (args, g_strdup ("--call=org.freedesktop.portal.*=*"));
+      g_ptr_array_add (args, g_strdup ("--broadcast=org.freedesktop.portal.*=@/org/freedesktop/portal/*"));
+    }
+  return args;
+}
+
+static char *
+unix_path_from_address (const char *address)
+{
+  const char *prefix = "unix:path=";
+
+  if (address == NULL || !g_str_has_prefix (address, prefix))
+    return NULL;
+  address += strlen (prefix);
+  return g_strndup (address, strcspn (address, ","));
+}
+
+char *
+fp_dbus_session_bus_address (void)
+{
+  const char *address = g_getenv ("DBUS_SESSION_BUS_ADDRESS");
+  g_autofree char *socket = NULL;
+  struct stat st;
+
+  if (address != NULL && address[0] != '\0')
+    return g_strdup (address);
+  /* What libdbus and GDBus fall back to, given a systemd user session. */
+  socket = g_build_filename (g_get_user_runtime_dir (), "bus", NULL);
+  if (stat (socket, &st) == 0 && S_ISSOCK (st.st_mode) && st.st_uid == getuid ())
+    return g_strconcat ("unix:path=", socket, NULL);
+  return NULL;
+}
+
+static char *
+system_bus_address (void)
+{
+  const char *address = g_getenv ("DBUS_SYSTEM_BUS_ADDRESS");
+
+  if (address != NULL && address[0] != '\0')
+    return g_strdup (address);
+  if (g_file_test (SYSTEM_BUS_SOCKET, G_FILE_TEST_EXISTS))
+    return g_strdup ("unix:path=" SYSTEM_BUS_SOCKET);
+  return NULL;
+}
+
+static gboolean
+needs_system_bus_proxy (const FpContext *context)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, context->system_bus_policy);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (GPOINTER_TO_INT (value) != FP_POLICY_NONE)
+      return TRUE;
+  return g_hash_table_size (context->system_bus_calls) > 0 ||
+         g_hash_table_size (context->system_bus_broadcasts) > 0;
+}
+
+/* One bus: the real socket when the app may use the bus unfiltered and it
+ * is a path we can bind; otherwise the proxy, filtering unless
+ * unrestricted (an abstract-socket bus cannot be bound, only proxied). */
+static void
+plan_bus (FpDbusPlan      *plan,
+          const FpProfile *profile,
+          FpBus            bus,
+          const char      *address,
+          gboolean         unrestricted,
+          gboolean         log)
+{
+  g_autofree char *raw_socket = unix_path_from_address (address);
+  g_autofree char *proxy_socket = NULL;
+
+  if (unrestricted && raw_socket != NULL)
+    {
+      if (bus == FP_BUS_SESSION)
+        plan->session_socket = g_steal_pointer (&raw_socket);
+      else
+        plan->system_socket = g_steal_pointer (&raw_socket);
+      return;
+    }
+
+  proxy_socket = g_build_filename (plan->socket_dir,
+                                   bus == FP_BUS_SESSION ? "session-bus-proxy" : "system-bus-proxy",
+                                   NULL);
+  g_ptr_array_add (plan->proxy_args, g_strdup (address));
+  g_ptr_array_add (plan->proxy_args, g_strdup (proxy_socket));
+  if (!unrestricted)
+    {
+      g_autoptr(GPtrArray) filter = fp_dbus_proxy_filter_args (profile->context, profile->app_id, bus);
+
+      for (guint i = 0; i < filter->len; i++)
+        g_ptr_array_add (plan->proxy_args, g_strdup (g_ptr_array_index (filter, i)));
+    }
+  if (log)
+    g_ptr_array_add (plan->proxy_args, g_strdup ("--log"));
+
+  if (bus == FP_BUS_SESSION)
+    {
+      plan->session_socket = g_steal_pointer (&proxy_socket);
+      plan->session_proxied = TRUE;
+    }
+  else
+    {
+      plan->system_socket = g_steal_pointer (&proxy_socket);
+      plan->system_proxied = TRUE;
+    }
+}
+
+FpDbusPlan *
+fp_dbus_plan_new (const FpProfile     *profile,
+                  const char          *socket_dir,
+                  const FpDbusLogging *logging)
+{
+  const FpContext *context = profile->context;
+  FpDbusPlan *plan = g_new0 (FpDbusPlan, 1);
+  g_autofree char *session_address = fp_dbus_session_bus_address ();
+  g_autofree char *system_address = system_bus_address ();
+  gboolean session_unrestricted = fp_context_has (context, FP_FLAGS_SOCKETS, FP_SOCKET_SESSION_BUS);
+  gboolean system_unrestricted = fp_context_has (context, FP_FLAGS_SOCKETS, FP_SOCKET_SYSTEM_BUS);
+
+  plan->socket_dir = g_strdup (socket_dir);
+  plan->proxy_args = g_ptr_array_new_with_free_func (g_free);
+
+  /* As under Flatpak, every app gets the session bus, filtered unless
+   * it has socket=session-bus; the system bus only when it asks. */
+  if (session_address != NULL)
+    plan_bus (plan, profile, FP_BUS_SESSION, session_address, session_unrestricted,
+              logging != NULL && logging->log_session_bus);
+  if (system_address != NULL && (system_unrestricted || needs_system_bus_proxy (context)))
+    plan_bus (plan, profile, FP_BUS_SYSTEM, system_address, system_unrestricted,
+              logging != NULL && logging->log_system_bus);
+  return plan;
+}
+
+void
+fp_dbus_plan_free (FpDbusPlan *plan)
+{
+  if (plan == NULL)
+    return;
+  g_free (plan->session_socket);
+  g_free (plan->system_socket);
+  g_free (plan->socket_dir);
+  g_ptr_array_unref (plan->proxy_args);
+  g_free (plan);
+}
+
+gboolean
+fp_dbus_plan_needs_proxy (const FpDbusPlan *plan)
+{
+  return plan->proxy_args->len > 0;
+}
+
+static char *
+find_proxy (GError **error)
+{
+  const char *override = g_getenv ("FAUXPAK_DBUS_PROXY");
+  char *path = override ? g_strdup (override) : g_find_program_in_path ("xdg-dbus-proxy");
+
+  if (path == NULL || !g_file_test (path, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_set_error (error, FP_ERROR, FP_ERROR_SANDBOX_SETUP,
+                   "xdg-dbus-proxy is not installed or not executable%s%s, and the app's D-Bus "
+                   "must be filtered; install the xdg-dbus-proxy package",
+                   path ? ": " : "", path ? path : "");
+      g_free (path);
+      return NULL;
+    }
+  return path;
+}
+
+/* The proxy sees the host read-only, as under Flatpak: it has to reach the
+ * bus wherever its address points. It writes only its sockets. */
+static gboolean
+add_host_view (FpBwrap *bwrap, const char *socket_dir, GError **error)
+{
+  g_autoptr(GDir) root = g_dir_open ("/", 0, error);
+  const char *name;
+
+  if (root == NULL)
+    return FALSE;
+  while ((name = g_dir_read_name (root)) != NULL)
+    {
+      g_autofree char *path = g_build_filename ("/", name, NULL);
+      g_autofree char *target = NULL;
+      struct statfs stfs;
+      struct stat st;
+      int fd;
+
+      if (g_str_equal (name, ".flatpak-info") || lstat (path, &st) != 0)
+        continue;
+      if (S_ISLNK (st.st_mode))
+        {
+          target = g_file_read_link (path, NULL);
+          if (target != NULL)
+            fp_bwrap_add_args (bwrap, "--symlink", target, path, NULL);
+          continue;
+        }
+      if (!S_ISDIR (st.st_mode))
+        continue;
+      /* O_PATH and fstatfs look at an automount point without triggering it. */
+      fd = open (path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+      if (fd < 0)
+        continue;
+      if (fstatfs (fd, &stfs) != 0 || stfs.f_type == AUTOFS_SUPER_MAGIC)
+        {
+          close (fd);
+          continue;
+        }
+      close (fd);
+      fp_bwrap_add_args (bwrap, "--ro-bind", path, path, NULL);
+    }
+  fp_bwrap_add_args (bwrap, "--bind", socket_dir, socket_dir, NULL);
+  return TRUE;
+}
+
+FpBwrap *
+fp_dbus_proxy_command (const FpDbusPlan *plan,
+                       const char       *bwrap_path,
+                       GBytes           *flatpak_info,
+                       int               sync_fd,
+                       GError          **error)
+{
+  g_autoptr(FpBwrap) bwrap = fp_bwrap_new (bwrap_path);
+  g_autofree char *proxy = NULL;
+
+  proxy = find_proxy (error);
+  if (proxy == NULL)
+    return NULL;
+  if (!add_host_view (bwrap, plan->socket_dir, error))
+    return NULL;
+  /* The portals read /proc/PID/root/.flatpak-info of the process at the
+   * other end of the connection: for a proxied app, this proxy. */
+  if (!fp_bwrap_add_data (bwrap, "--ro-bind-data", "flatpak-info", flatpak_info, "/.flatpak-info", error))
+    return NULL;
+  /* Besides the sync fd: should the sandbox's bwrap (our parent after
+   * exec) be killed, the proxy goes at once. */
+  fp_bwrap_add_args (bwrap, "--die-with-parent", "--", proxy, NULL);
+  if (sync_fd >= 0)
+    {
+      g_autofree char *fd_arg = g_strdup_printf ("--fd=%d", sync_fd);
+
+      fp_bwrap_add_arg (bwrap, fd_arg);
+      fp_bwrap_take_fd (bwrap, sync_fd);
+    }
+  for (guint i = 0; i < plan->proxy_args->len; i++)
+    fp_bwrap_add_arg (bwrap, g_ptr_array_index (plan->proxy_args, i));
+  return g_steal_pointer (&bwrap);
+}
+
+/* A session of its own: Ctrl-C and SIGHUP from the terminal go to the
+ * app's process group, and the app may well survive them (a shell does);
+ * its bus must too. The proxy ends with the sandbox, through the sync fd. */
+static void
+start_new_session (gpointer user_data)
+{
+  (void) user_data;
+  setsid ();
+}
+
+static gboolean
+dup_fd (int fd, int *out, GError **error)
+{
+  *out = fcntl (fd, F_DUPFD_CLOEXEC, 3);
+  if (*out < 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   "cannot duplicate fd %d: %s", fd, g_strerror (saved_errno));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Waits for the one byte xdg-dbus-proxy writes to --fd once it listens. */
+static gboolean
+wait_until_ready (int fd, GError **error)
+{
+  gint64 deadline = g_get_monotonic_time () + FP_DBUS_PROXY_READY_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
+  struct pollfd pfd = { .fd = fd, .events = POLLIN };
+  char byte;
+
+  for (;;)
+    {
+      gint64 left_ms = (deadline - g_get_monotonic_time ()) / G_TIME_SPAN_MILLISECOND;
+      int res;
+
+      if (left_ms <= 0)
+        {
+          g_set_error (error, FP_ERROR, FP_ERROR_SANDBOX_SETUP,
+                       "xdg-dbus-proxy did not get ready within %d ms; not starting the app without its filtered D-Bus",
+                       FP_DBUS_PROXY_READY_TIMEOUT_MS);
+          return FALSE;
+        }
+      res = poll (&pfd, 1, (int) left_ms);
+      if (res < 0 && errno == EINTR)
+        continue;
+      if (res < 0)
+        {
+          int saved_errno = errno;
+
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                       "waiting for xdg-dbus-proxy: %s", g_strerror (saved_errno));
+          return FALSE;
+        }
+      if (res == 0)
+        continue;
+      res = read (fd, &byte, 1);
+      if (res < 0 && errno == EINTR)
+        continue;
+      if (res == 1)
+        return TRUE;
+      /* End of file: every copy of the write end is gone, the proxy with it. */
+      g_set_error (error, FP_ERROR, FP_ERROR_SANDBOX_SETUP,
+                   "xdg-dbus-proxy exited before it was ready (see its messages above); "
+                   "not starting the app without its filtered D-Bus");
+      return FALSE;
+    }
+}
+
+int
+fp_dbus_proxy_start (const FpDbusPlan *plan,
+                     const char       *bwrap_path,
+                     GBytes           *flatpak_info,
+                     GError          **error)
+{
+  g_autoptr(FpBwrap) command = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) proxy = NULL;
+  int sync_pipe[2];
+  int log_fd;
+
+  g_return_val_if_fail (fp_dbus_plan_needs_proxy (plan), -1);
+
+  /* Close-on-exec on both ends: the proxy gets its copy of the write end
+   * by number from the launcher, and nothing else may hold one, or the
+   * proxy would outlive the sandbox. */
+  if (pipe2 (sync_pipe, O_CLOEXEC) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   "cannot create the D-Bus proxy's sync pipe: %s", g_strerror (saved_errno));
+      return -1;
+    }
+  command = fp_dbus_proxy_command (plan, bwrap_path, flatpak_info, sync_pipe[1], error);
+  if (command == NULL)
+    goto fail;
+
+  /* One fork, as flatpak does: after our exec the proxy is a child of the
+   * sandbox's bwrap, whose monitor reaps any child with waitpid (-1) and
+   * only takes its own child's exit as the sandbox's. So the proxy never
+   * lingers as a zombie, its death does not end the sandbox, and a double
+   * fork would only hide it from the sandbox's process tree. */
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_subprocess_launcher_set_child_setup (launcher, start_new_session, NULL, NULL);
+  for (guint i = 0; i < command->fds->len; i++)
+    {
+      int fd = g_array_index (command->fds, int, i);
+      int copy;
+
+      if (!dup_fd (fd, &copy, error))
+        goto fail;
+      g_subprocess_launcher_take_fd (launcher, copy, fd);
+    }
+  /* --log output goes to stdout; it belongs with our diagnostics, not
+   * mixed into whatever the app prints (and nowhere without a stderr). */
+  if (fcntl (STDERR_FILENO, F_GETFD) < 0)
+    g_subprocess_launcher_set_flags (launcher, G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+  else if (!dup_fd (STDERR_FILENO, &log_fd, error))
+    goto fail;
+  else
+    g_subprocess_launcher_take_stdout_fd (launcher, log_fd);
+
+  g_ptr_array_add (command->argv, NULL);
+  proxy = g_subprocess_launcher_spawnv (launcher, (const char *const *) command->argv->pdata, error);
+  g_ptr_array_remove_index (command->argv, command->argv->len - 1);
+  if (proxy == NULL)
+    {
+      g_prefix_error (error, "cannot start xdg-dbus-proxy: ");
+      goto fail;
+    }
+  /* Our copies of the write end (and of the .flatpak-info memfd) go now,
+   * so that the proxy's death shows as end of file on the read end. */
+  g_clear_object (&launcher);
+  g_clear_pointer (&command, fp_bwrap_free);
+
+  if (!wait_until_ready (sync_pipe[0], error))
+    {
+      g_subprocess_force_exit (proxy);
+      close (sync_pipe[0]);
+      return -1;
+    }
+  return sync_pipe[0];
+
+fail:
+  /* Until the command owns the write end, it is ours to close. */
+  if (command == NULL)
+    close (sync_pipe[1]);
+  close (sync_pipe[0]);
+  return -1;
+}

@@ -1,0 +1,83 @@
+/* The D-Bus a sandbox gets: none, the real bus (socket=session-bus,
+ * socket=system-bus), or a filtered bus served by xdg-dbus-proxy, as under
+ * Flatpak. The proxy runs in a bwrap of its own whose root holds the app's
+ * .flatpak-info, because the portals identify a caller by the process at
+ * the other end of its bus connection, and for a proxied app that is the
+ * proxy. */
+#pragma once
+
+#include <glib.h>
+#include "fp-bwrap.h"
+#include "fp-profile.h"
+
+G_BEGIN_DECLS
+
+/* How long a launch waits for the proxy to say it listens. */
+#define FP_DBUS_PROXY_READY_TIMEOUT_MS 5000
+
+typedef enum {
+  FP_BUS_SESSION,
+  FP_BUS_SYSTEM,
+} FpBus;
+
+/* Everything the proxy enforces on one bus, from the context alone:
+ * Flatpak's defaults (filtering on; on the session bus the app may own
+ * <app-id>.* and org.mpris.MediaPlayer2.<app-id>.*, call any portal and
+ * hear portal signals) and the context's see/talk/own policies and call
+ * and broadcast rules. Returns xdg-dbus-proxy options, one an element. */
+GPtrArray *fp_dbus_proxy_filter_args (const FpContext *context,
+                                      const char      *app_id,
+                                      FpBus            bus);
+
+typedef struct {
+  gboolean log_session_bus;  /* xdg-dbus-proxy --log, to our stderr */
+  gboolean log_system_bus;
+} FpDbusLogging;
+
+/* Which socket the sandbox binds for each bus, and what the proxy (if
+ * any bus is proxied) is to serve. */
+typedef struct {
+  char      *session_socket;   /* host socket for $XDG_RUNTIME_DIR/bus, or NULL */
+  char      *system_socket;    /* host socket for /run/dbus/system_bus_socket, or NULL */
+  gboolean   session_proxied;  /* the socket is the proxy's, not the bus's */
+  gboolean   system_proxied;
+  char      *socket_dir;       /* where the proxy creates its sockets */
+  GPtrArray *proxy_args;       /* ADDRESS SOCKET OPTIONS… per proxied bus; empty: no proxy */
+} FpDbusPlan;
+
+/* Decides from the profile and the environment (DBUS_SESSION_BUS_ADDRESS,
+ * DBUS_SYSTEM_BUS_ADDRESS) how the sandbox reaches each bus. Proxy
+ * sockets are put in `socket_dir`; nothing is created. */
+FpDbusPlan *fp_dbus_plan_new (const FpProfile     *profile,
+                              const char          *socket_dir,
+                              const FpDbusLogging *logging);
+void        fp_dbus_plan_free (FpDbusPlan *plan);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FpDbusPlan, fp_dbus_plan_free)
+
+gboolean fp_dbus_plan_needs_proxy (const FpDbusPlan *plan);
+
+/* The session bus address the launcher itself uses (for the document
+ * portal), or NULL when there is no session bus. */
+char *fp_dbus_session_bus_address (void);
+
+/* The proxy's command line: bwrap with /.flatpak-info from
+ * `flatpak_info`, then xdg-dbus-proxy. With `sync_fd` >= 0 it is passed
+ * as --fd and owned by the result (on failure it stays the caller's);
+ * -1 leaves it out, for display. */
+FpBwrap *fp_dbus_proxy_command (const FpDbusPlan *plan,
+                                const char       *bwrap_path,
+                                GBytes           *flatpak_info,
+                                int               sync_fd,
+                                GError          **error);
+
+/* Starts the proxy and waits until it listens. Returns the fd that keeps
+ * it alive: hand it to the sandbox's bwrap as --sync-fd; the proxy exits
+ * when the last copy is closed, i.e. when the sandbox is gone. Fails
+ * (having stopped the proxy) if it exits or does not get ready in
+ * FP_DBUS_PROXY_READY_TIMEOUT_MS. */
+int fp_dbus_proxy_start (const FpDbusPlan *plan,
+                         const char       *bwrap_path,
+                         GBytes           *flatpak_info,
+                         GError          **error);
+
+G_END_DECLS

@@ -1,0 +1,168 @@
+#include "fp-documents.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gio/gunixfdlist.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define DOCUMENTS_NAME "org.freedesktop.portal.Documents"
+#define DOCUMENTS_PATH "/org/freedesktop/portal/documents"
+#define DOCUMENTS_INTERFACE "org.freedesktop.portal.Documents"
+
+/* AddFull flags, from the document portal's D-Bus interface. */
+enum {
+  ADD_FLAGS_REUSE_EXISTING = 1 << 0,
+  ADD_FLAGS_DIRECTORY      = 1 << 3,
+};
+
+/* Directories can be exported from this interface version on. */
+#define DOCUMENTS_VERSION_DIRECTORIES 4
+
+/* Remote errors carry their D-Bus name in the message; what the user
+ * needs is the text after it. */
+static void
+strip_remote_error (GError **error)
+{
+  if (error != NULL && *error != NULL)
+    g_dbus_error_strip_remote_error (*error);
+}
+
+static char *
+get_mount_point (GDBusConnection *session_bus,
+                 GDBusCallFlags   flags,
+                 GError         **error)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autofree char *mount_point = NULL;
+
+  reply = g_dbus_connection_call_sync (session_bus, DOCUMENTS_NAME, DOCUMENTS_PATH,
+                                       DOCUMENTS_INTERFACE, "GetMountPoint", NULL,
+                                       G_VARIANT_TYPE ("(ay)"), flags,
+                                       FP_DOCUMENTS_TIMEOUT_MS, NULL, error);
+  if (reply == NULL)
+    {
+      strip_remote_error (error);
+      return NULL;
+    }
+  g_variant_get (reply, "(^ay)", &mount_point);
+  if (!g_path_is_absolute (mount_point))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "the document portal gave \"%s\" as its mount point, not an absolute path",
+                   mount_point);
+      return NULL;
+    }
+  return g_steal_pointer (&mount_point);
+}
+
+char *
+fp_documents_get_mount_point (GDBusConnection *session_bus,
+                              GError         **error)
+{
+  return get_mount_point (session_bus, G_DBUS_CALL_FLAGS_NONE, error);
+}
+
+char *
+fp_documents_get_mount_point_running (GDBusConnection *session_bus)
+{
+  return get_mount_point (session_bus, G_DBUS_CALL_FLAGS_NO_AUTO_START, NULL);
+}
+
+static guint
+get_version (GDBusConnection *session_bus, GError **error)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariant) value = NULL;
+
+  reply = g_dbus_connection_call_sync (session_bus, DOCUMENTS_NAME, DOCUMENTS_PATH,
+                                       "org.freedesktop.DBus.Properties", "Get",
+                                       g_variant_new ("(ss)", DOCUMENTS_INTERFACE, "version"),
+                                       G_VARIANT_TYPE ("(v)"), G_DBUS_CALL_FLAGS_NONE,
+                                       FP_DOCUMENTS_TIMEOUT_MS, NULL, error);
+  if (reply == NULL)
+    {
+      strip_remote_error (error);
+      return 0;
+    }
+  g_variant_get (reply, "(v)", &value);
+  if (!g_variant_is_of_type (value, G_VARIANT_TYPE_UINT32))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "the document portal's version property is not a uint32");
+      return 0;
+    }
+  return g_variant_get_uint32 (value);
+}
+
+char *
+fp_documents_export (GDBusConnection *session_bus,
+                     const char      *path,
+                     const char      *app_id,
+                     GError         **error)
+{
+  static const char *const permissions[] = { "read", "write", NULL };
+  g_autoptr(GUnixFDList) fds = g_unix_fd_list_new ();
+  g_autoptr(GVariant) reply = NULL;
+  g_autofree const char **doc_ids = NULL;
+  guint32 flags = ADD_FLAGS_REUSE_EXISTING;
+  struct stat st;
+  gint32 handle;
+  int fd;
+
+  /* O_PATH: the portal only needs to know which file, and this works for
+   * files we may not read ourselves and for directories alike. */
+  fd = open (path, O_PATH | O_CLOEXEC);
+  if (fd < 0 || fstat (fd, &st) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   "cannot open %s: %s", path, g_strerror (saved_errno));
+      if (fd >= 0)
+        close (fd);
+      return NULL;
+    }
+  handle = g_unix_fd_list_append (fds, fd, error);
+  close (fd);
+  if (handle < 0)
+    return NULL;
+
+  if (S_ISDIR (st.st_mode))
+    {
+      guint version = get_version (session_bus, error);
+
+      if (version == 0)
+        return NULL;
+      if (version < DOCUMENTS_VERSION_DIRECTORIES)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                       "cannot forward the directory %s: the document portal is version %u, directories need %u",
+                       path, version, DOCUMENTS_VERSION_DIRECTORIES);
+          return NULL;
+        }
+      flags |= ADD_FLAGS_DIRECTORY;
+    }
+
+  reply = g_dbus_connection_call_with_unix_fd_list_sync (
+      session_bus, DOCUMENTS_NAME, DOCUMENTS_PATH, DOCUMENTS_INTERFACE, "AddFull",
+      g_variant_new ("(@ahus^as)",
+                     g_variant_new_fixed_array (G_VARIANT_TYPE_HANDLE, &handle, 1, sizeof handle),
+                     flags, app_id, permissions),
+      G_VARIANT_TYPE ("(asa{sv})"), G_DBUS_CALL_FLAGS_NONE, FP_DOCUMENTS_TIMEOUT_MS,
+      fds, NULL, NULL, error);
+  if (reply == NULL)
+    {
+      strip_remote_error (error);
+      g_prefix_error (error, "the document portal did not export %s: ", path);
+      return NULL;
+    }
+  g_variant_get (reply, "(^a&s@a{sv})", &doc_ids, NULL);
+  if (doc_ids[0] == NULL || doc_ids[0][0] == '\0')
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "the document portal exported %s without a document id", path);
+      return NULL;
+    }
+  return g_strdup (doc_ids[0]);
+}

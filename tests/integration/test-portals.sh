@@ -1,0 +1,248 @@
+#!/bin/bash
+# fauxpak with real portals on a private bus: the FileChooser and document
+# portals identify the app, the filtered D-Bus (xdg-dbus-proxy) lets
+# through only what the profile allows and dies with the sandbox, files
+# are forwarded with @@, and a missing document portal is handled as the
+# profile's "documents" says. Needs xdg-desktop-portal, xdg-dbus-proxy,
+# python3-gi and a read-write /dev/fuse; skips when they are missing.
+source "$(dirname "$0")/../lib.sh"
+source "$TESTS_DIR/portal/portal-env.sh"
+
+APP=org.example.Probe
+OTHER=org.example.Other
+PY=/usr/bin/python3
+CLIENT=/opt/portal/portal-client.py   # where run_app shows tests/portal
+
+missing=
+[ -x /usr/libexec/xdg-desktop-portal ] || missing+=" xdg-desktop-portal"
+command -v xdg-dbus-proxy >/dev/null || missing+=" xdg-dbus-proxy"
+"$PY" -c 'import gi' 2>/dev/null || missing+=" python3-gi"
+{ [ -r /dev/fuse ] && [ -w /dev/fuse ]; } || missing+=" read-write /dev/fuse"
+if [ -n "$missing" ]; then
+  skip "portal tests need:$missing"
+  exit 0
+fi
+
+if ! portal_env_start 2>"$TEST_TMP/portal-env.log"; then
+  not_ok "the private portal stack starts"
+  sed 's/^/# /' "$TEST_TMP/portal-env.log"
+  exit 1
+fi
+# The stack's logs matter only when something failed; they go with it.
+trap '[ "$_tap_failed" -eq 0 ] || portal_env_dump_logs 2>&1 | sed "s/^/# /"; portal_env_stop; _finish; exit $?' EXIT
+
+# portal-env moved HOME and XDG_RUNTIME_DIR into its own directory.
+SANDBOX_DOC=/run/user/$(id -u)/doc
+hostdir=$PORTAL_ENV_DIR/host-files     # neither home nor shared: hidden
+mkdir -p "$hostdir"
+echo "opened through the portal $$" > "$hostdir/open-me.txt"
+
+# run_app [FAUXPAK RUN OPTIONS…] -- COMMAND…, with the portal client inside.
+run_app () {
+  "$FAUXPAK" run --ro-bind="$TESTS_DIR/portal:/opt/portal" "$@"
+}
+
+# Pids of live D-Bus proxies (or the bwrap around one) of this test's
+# instances; a zombie has finished and does not count.
+proxy_pids () {
+  local dir cmdline state
+  for dir in /proc/[0-9]*; do
+    cmdline=$(tr '\0' ' ' 2>/dev/null < "$dir/cmdline") || continue
+    [[ $cmdline == *xdg-dbus-proxy* && $cmdline == *"$XDG_RUNTIME_DIR/.flatpak/"* ]] || continue
+    state=$(sed 's/.*) //' "$dir/stat" 2>/dev/null | cut -d' ' -f1)
+    [ -n "$state" ] && [ "$state" != Z ] && echo "${dir#/proc/}"
+  done
+  return 0
+}
+no_proxy_left () { [ -z "$(proxy_pids)" ]; }
+
+# matches STRING PATTERN…: STRING matches one of the glob PATTERNs.
+matches () {
+  local string=$1 pattern; shift
+  for pattern in "$@"; do
+    # shellcheck disable=SC2053 # the pattern is a glob on purpose
+    [[ $string == $pattern ]] && return 0
+  done
+  return 1
+}
+# lacks LINE TEXT: no line of TEXT is LINE.
+lacks () { ! grep -qxF -- "$1" <<<"$2"; }
+
+# --- FileChooser.OpenFile through the proxy and the document portal ------
+portal_env_set_open_uri "file://$hostdir/open-me.txt"
+out=$(run_app --app-id=$APP -- sh -c '
+  p=$('"$PY $CLIENT"' open) || exit 1
+  printf "%s\n" "$p" "$(readlink -f "$p")" "$(cat "$p")"
+  if test -e "'"$hostdir"'"; then echo "host dir visible"; fi' 2>&1)
+returned=$(sed -n 1p <<<"$out")
+resolved=$(sed -n 2p <<<"$out")
+check "OpenFile returns a path in the sandbox's \$XDG_RUNTIME_DIR/doc/" \
+  matches "$resolved" "$SANDBOX_DOC/*/open-me.txt"
+# The portal builds the path from its own mount point, the host's
+# $XDG_RUNTIME_DIR/doc: the sandbox's on a desktop, where that is
+# /run/user/UID, and a link to it here.
+check "  …as the portal spells it: there, or under the portal's mount point" \
+  matches "$returned" "$SANDBOX_DOC/*/open-me.txt" "$PORTAL_ENV_DOC_MOUNT/*/open-me.txt"
+check "  …and the app reads the file's content there" \
+  test "$(sed -n 3p <<<"$out")" = "opened through the portal $$"
+check "  …while the file's real directory is not visible inside" \
+  lacks "host dir visible" "$out"
+check "the backend saw OpenFile from the profile's app id" \
+  grep -qx "OpenFile $APP" "$PORTAL_ENV_BACKEND_LOG"
+[ "$_tap_failed" -eq 0 ] || printf '%s\n' "$out" | sed 's/^/#   /'
+doc_id=$(sed -n "s|^$SANDBOX_DOC/\([^/]*\)/open-me.txt$|\1|p" <<<"$resolved")
+
+# --- FileChooser.SaveFile ------------------------------------------------
+portal_env_set_save_uri "file://$hostdir/saved.txt"
+check "SaveFile: the app writes through the returned path" \
+  run_app --app-id=$APP -- sh -c "$PY $CLIENT save --name saved.txt --write 'saved from the sandbox $$' >/dev/null"
+check "  …and the bytes land in the host file" \
+  test "$(cat "$hostdir/saved.txt" 2>&1)" = "saved from the sandbox $$"
+check "the backend saw SaveFile from the profile's app id" \
+  grep -qx "SaveFile $APP" "$PORTAL_ENV_BACKEND_LOG"
+
+# --- one app's documents are not another's --------------------------------
+check "the document is there for $APP" \
+  run_app --app-id=$APP -- test -r "$SANDBOX_DOC/$doc_id/open-me.txt"
+check "another app id cannot see $APP's document" \
+  run_app --app-id=$OTHER -- sh -c "! cat '$SANDBOX_DOC/$doc_id/open-me.txt' 2>/dev/null &&
+                                    ! ls '$SANDBOX_DOC' | grep -qx '$doc_id' &&
+                                    ! cat '$returned' 2>/dev/null"
+
+# --- the D-Bus filter -------------------------------------------------------
+cat > "$TEST_TMP/names.py" <<'PY'
+import sys
+from gi.repository import Gio, GLib
+bus = Gio.bus_get_sync(Gio.BusType.SESSION, None)
+for name in sys.argv[1:]:
+    Gio.bus_own_name_on_connection(bus, name, Gio.BusNameOwnerFlags.NONE, None, None)
+GLib.MainLoop().run()
+PY
+"$PY" "$TEST_TMP/names.py" org.example.Allowed org.example.Hidden org.example.Seen > "$TEST_TMP/names.log" 2>&1 &
+cleanup_kill $!
+if wait_for 'gdbus call --session -d org.freedesktop.DBus -o /org/freedesktop/DBus \
+               -m org.freedesktop.DBus.NameHasOwner org.example.Seen 2>/dev/null | grep -q true'; then
+  filtered=(--talk-name=org.example.Allowed --see-name=org.example.Seen --app-id=$APP)
+  names=$(run_app "${filtered[@]}" -- "$PY" "$CLIENT" list-names)
+  check "an allowed name is in ListNames" grep -qx org.example.Allowed <<<"$names"
+  check "a name the profile does not allow is absent from ListNames" lacks org.example.Hidden "$names"
+  check "  …and so is the portal backend behind the portal" lacks org.freedesktop.impl.portal.Test "$names"
+  check "the app can call an allowed name" run_app "${filtered[@]}" -- "$PY" "$CLIENT" call org.example.Allowed
+  check "calling a name the profile does not allow fails" \
+    run_app "${filtered[@]}" -- sh -c "! $PY $CLIENT call org.example.Hidden 2>/dev/null"
+  check "owning <app-id>.Foo works" run_app "${filtered[@]}" -- "$PY" "$CLIENT" own $APP.Foo
+  check "owning another name fails" \
+    run_app "${filtered[@]}" -- sh -c "! $PY $CLIENT own org.example.Stolen 2>/dev/null"
+  run_app --log-session-bus "${filtered[@]}" -- sh -c "$PY $CLIENT call org.example.Seen 2>/dev/null" \
+    > "$TEST_TMP/log.out" 2> "$TEST_TMP/log.err"
+  check "--log-session-bus shows a denied call on stderr" grep -q 'DENIED' "$TEST_TMP/log.err"
+  check "  …and nothing of the log on the app's stdout" test ! -s "$TEST_TMP/log.out"
+  # The private bus stands in for the system bus: a system-bus policy
+  # gets the app a second, filtered bus from the same proxy.
+  system=$(DBUS_SYSTEM_BUS_ADDRESS=$DBUS_SESSION_BUS_ADDRESS \
+           run_app --system-talk-name=org.example.Allowed --app-id=$APP -- sh -c \
+             'cat /.flatpak-info; echo "address=$DBUS_SYSTEM_BUS_ADDRESS"
+              gdbus call --system -d org.freedesktop.DBus -o /org/freedesktop/DBus -m org.freedesktop.DBus.ListNames')
+  check "a system-bus policy gets the app a filtered system bus" \
+    bash -c "grep -q \"'org.example.Allowed'\" <<<\"\$1\" && ! grep -q \"'org.example.Hidden'\" <<<\"\$1\"" _ "$system"
+  check "  …at /run/dbus/system_bus_socket" grep -qx "address=unix:path=/run/dbus/system_bus_socket" <<<"$system"
+  check "  …and .flatpak-info says system-bus-proxy=true" grep -qx "system-bus-proxy=true" <<<"$system"
+  check "without a system-bus policy there is no system bus" \
+    env DBUS_SYSTEM_BUS_ADDRESS="$DBUS_SESSION_BUS_ADDRESS" \
+      "$FAUXPAK" run --app-id=$APP -- sh -c '[ -z "$DBUS_SYSTEM_BUS_ADDRESS" ] && [ ! -e /run/dbus/system_bus_socket ]'
+  raw=$(run_app --socket=session-bus --app-id=$APP -- sh -c "$PY $CLIENT list-names; cat /.flatpak-info")
+  check "socket=session-bus: the real bus, unfiltered" grep -qx org.example.Hidden <<<"$raw"
+  check "  …and no session-bus-proxy in .flatpak-info" lacks session-bus-proxy=true "$raw"
+else
+  not_ok "the test's own bus names were owned"
+fi
+check ".flatpak-info says session-bus-proxy=true" \
+  run_app --app-id=$APP -- grep -qx session-bus-proxy=true /.flatpak-info
+
+cat > "$TEST_TMP/rules.json" <<JSON
+{ "app-id": "$APP", "command": ["true"],
+  "session-bus-calls": { "org.example.Allowed": ["org.example.Allowed.Frob@/org/example/*"] },
+  "session-bus-broadcasts": { "org.example.Allowed": ["org.example.Allowed.Changed"] } }
+JSON
+proxy_command=$("$FAUXPAK" info --show-dbus-proxy "$TEST_TMP/rules.json")
+check "call rules from a profile reach the proxy" \
+  grep -qxF -- "--call=org.example.Allowed=org.example.Allowed.Frob@/org/example/*" <<<"$proxy_command"
+check "broadcast rules from a profile reach the proxy" \
+  grep -qxF -- "--broadcast=org.example.Allowed=org.example.Allowed.Changed" <<<"$proxy_command"
+
+# --- file forwarding ------------------------------------------------------
+mkdir -p "$hostdir/forward" "$HOME/shared"
+echo "forwarded $$" > "$hostdir/forward/f.txt"
+echo "already visible" > "$HOME/shared/v.txt"
+show_arg_and_content='printf "%s\n" "$1"; cat "${1#file://}"'
+out=$(run_app --file-forwarding --app-id=$APP -- sh -c "$show_arg_and_content" sh @@ "$hostdir/forward/f.txt" @@)
+check "@@ FILE @@: a hidden file is passed as its path in the document portal" \
+  matches "$(sed -n 1p <<<"$out")" "$SANDBOX_DOC/*/f.txt"
+check "  …where the app reads it" test "$(sed -n 2p <<<"$out")" = "forwarded $$"
+out=$(run_app --file-forwarding --app-id=$APP -- sh -c "$show_arg_and_content" sh @@u "file://$hostdir/forward/f.txt" @@)
+check "@@u URI @@: a hidden file is passed as a file:// URI in the document portal" \
+  matches "$(sed -n 1p <<<"$out")" "file://$SANDBOX_DOC/*/f.txt"
+check "  …where the app reads it" test "$(sed -n 2p <<<"$out")" = "forwarded $$"
+out=$(run_app --file-forwarding --filesystem="$HOME/shared" --app-id=$APP -- \
+        sh -c "$show_arg_and_content" sh @@ "$HOME/shared/v.txt" @@)
+check "a file the sandbox sees is passed unchanged" \
+  test "$out" = "$HOME/shared/v.txt"$'\n'"already visible"
+check "files of the runtime are passed unchanged, through the /bin link too" \
+  test "$("$FAUXPAK" run --file-forwarding --app-id=$APP -- echo @@ /usr/bin/env /bin/sh @@)" = "/usr/bin/env /bin/sh"
+check "a relative path is forwarded too" \
+  bash -c "cd '$hostdir/forward' && '$FAUXPAK' run --file-forwarding --app-id=$APP -- cat @@ f.txt @@ | grep -qx 'forwarded $$'"
+check "without --file-forwarding, @@ is an ordinary argument" \
+  test "$("$FAUXPAK" run --app-id=$APP -- echo @@ x @@u y @@)" = "@@ x @@u y @@"
+check_status "forwarding a file that does not exist refuses to start (125)" 125 \
+  "$FAUXPAK" run --file-forwarding --app-id=$APP -- true @@ "$hostdir/nonexistent" @@
+
+# --- the proxy's lifetime -------------------------------------------------
+first=$XDG_RUNTIME_DIR/.flatpak/$(run_app --app-id=$APP -- sed -n 's/^instance-id=//p' /.flatpak-info)
+check "the proxy is gone once the sandbox has exited" wait_for no_proxy_left 5
+run_app --app-id=$APP -- true
+check "  …and the next launch removed its instance directory and socket" \
+  test ! -e "$first/session-bus-proxy" -a ! -e "$first"
+
+"$FAUXPAK" run --app-id=$APP -- sleep "3217.$$" &
+bwrap_pid=$!
+cleanup_kill $bwrap_pid
+if wait_for '[ -n "$(proxy_pids)" ] && grep -qsx "$bwrap_pid" "$XDG_RUNTIME_DIR"/.flatpak/*/pid' 10; then
+  killed=$(dirname "$(grep -lsx "$bwrap_pid" "$XDG_RUNTIME_DIR"/.flatpak/*/pid)")
+  kill -9 $bwrap_pid
+  wait $bwrap_pid 2>/dev/null
+  check "the proxy is gone after bwrap is killed with SIGKILL" wait_for no_proxy_left 5
+  check "  …and so is the app" wait_for '! pgrep -f "sleep 3217.$$" >/dev/null' 5
+  run_app --app-id=$APP -- true
+  check "  …and the next launch removed its instance directory and socket" \
+    test ! -e "$killed/session-bus-proxy" -a ! -e "$killed"
+else
+  not_ok "a sandbox with a proxy started in the background"
+fi
+
+check_output "a proxy that fails to start: fauxpak refuses, naming it" "xdg-dbus-proxy" \
+  env FAUXPAK_DBUS_PROXY=/bin/false "$FAUXPAK" run --app-id=$APP -- true
+check_status "  …with status 125" 125 env FAUXPAK_DBUS_PROXY=/bin/false "$FAUXPAK" run --app-id=$APP -- true
+check "  …and the app never ran" \
+  test -z "$(FAUXPAK_DBUS_PROXY=/bin/false "$FAUXPAK" run --app-id=$APP -- echo started 2>/dev/null)"
+
+instances_before=$(ls "$XDG_RUNTIME_DIR/.flatpak" | wc -l)
+"$FAUXPAK" info --show-bwrap --app-id=$APP -- true > "$TEST_TMP/show-bwrap"
+check "info --show-bwrap binds the proxy's socket as the session bus" \
+  grep -qx "/run/user/$(id -u)/bus" "$TEST_TMP/show-bwrap"
+check "  …and starts no proxy" no_proxy_left
+check "  …and makes no instance" test "$(ls "$XDG_RUNTIME_DIR/.flatpak" | wc -l)" -eq "$instances_before"
+
+# --- without the document portal (last: this stops it) ---------------------
+portal_env_stop_document_portal
+"$FAUXPAK" run --app-id=$APP -- echo app ran > "$TEST_TMP/nodoc.out" 2> "$TEST_TMP/nodoc.err"
+check "without the document portal the app still starts" grep -qx "app ran" "$TEST_TMP/nodoc.out"
+check "  …and fauxpak says why documents are unavailable" \
+  grep -q "document portal is not available" "$TEST_TMP/nodoc.err"
+cat > "$TEST_TMP/required.json" <<JSON
+{ "app-id": "$APP", "command": ["echo", "app ran"], "documents": "required" }
+JSON
+check_status "with \"documents\": \"required\" it refuses (125)" 125 "$FAUXPAK" run "$TEST_TMP/required.json"
+check_output "  …saying why" "document portal is not available" "$FAUXPAK" run "$TEST_TMP/required.json"
+sed 's/required/off/' "$TEST_TMP/required.json" > "$TEST_TMP/off.json"
+check "with \"documents\": \"off\" it starts without a word about documents" \
+  test -z "$("$FAUXPAK" run "$TEST_TMP/off.json" 2>&1 >/dev/null)"
