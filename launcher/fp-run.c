@@ -7,7 +7,9 @@
 #include "fp-sandbox.h"
 
 #include <gio/gio.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 static char *
@@ -306,12 +308,29 @@ fp_run_describe (const FpProfile    *profile,
   return TRUE;
 }
 
+/* bwrap's --die-with-parent only takes effect once bwrap runs; a parent
+ * that died before then would leave an orphan sandbox. The death signal
+ * set here survives the exec (bwrap is not setuid), and a parent already
+ * gone is caught by its pid having changed. */
+static gboolean
+die_with_launcher (pid_t launcher_parent, GError **error)
+{
+  if (prctl (PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid () != launcher_parent)
+    {
+      g_set_error (error, FP_ERROR, FP_ERROR_SANDBOX_SETUP,
+                   "the process that started fauxpak has exited; not starting an orphan sandbox");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 fp_run_exec (const FpProfile     *profile,
              const char *const   *args,
              const FpRunOptions  *options,
              GError             **error)
 {
+  pid_t launcher_parent = getppid ();
   static const FpRunOptions no_options = { 0 };
   g_autoptr(FpDbusPlan) dbus = NULL;
   g_autoptr(GDBusConnection) session_bus = NULL;
@@ -395,6 +414,8 @@ fp_run_exec (const FpProfile     *profile,
     goto fail;
   fp_bwrap_take_fd (bwrap, instance->lock_fd);
   instance->lock_fd = -1;
+  if (!die_with_launcher (launcher_parent, error))
+    goto fail;
   if (!fp_bwrap_exec (bwrap, error))
     goto fail;
   g_assert_not_reached ();

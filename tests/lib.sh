@@ -68,9 +68,20 @@ wait_for () {
 
 cleanup_kill () { _cleanup_pids+=("$@"); }
 
+# A stray sandbox that kept our stdout open would keep the test runner
+# waiting after the script ends; no child outlives the test.
+_kill_descendants () {
+  local child
+  for child in $(pgrep -P "$1"); do
+    _kill_descendants "$child"
+    kill -9 "$child" 2>/dev/null
+  done
+}
+
 _finish () {
   local pid
   for pid in "${_cleanup_pids[@]}"; do kill -9 "$pid" 2>/dev/null; done
+  _kill_descendants $$
   wait 2>/dev/null
   echo "1..$_tap_count"
   cd / && rm -rf "$TEST_TMP"

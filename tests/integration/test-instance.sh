@@ -65,11 +65,16 @@ mkdir "$base/456"
 check "a fresh directory without .ref is left alone (it may be allocating)" test -d "$base/456"
 rmdir "$base/456"
 
-# The sandbox dies with the process that started fauxpak.
+# The sandbox dies with the process that started fauxpak. Wait until this
+# launch's sandbox runs (older instance directories linger until the next
+# launch collects them) before killing its parent.
+rm -rf "$base"/*
 bash -c "exec 3>&-; '$FAUXPAK' run --app-id=$APP -- sleep 300 & wait" &
 parent=$!
-wait_for "[ -n \"\$(ls -d '$base'/*/ 2>/dev/null)\" ] && pgrep -P $parent >/dev/null" 5
+wait_for "[ -s \"\$(ls -d '$base'/*/ 2>/dev/null | head -1)bwrapinfo.json\" ]" 10
 sandbox_bwrap=$(pgrep -P $parent | head -1)
+cleanup_kill "$sandbox_bwrap"
+check "  (the sandbox runs, as bwrap, under the parent)" bash -c "[ \"\$(cat /proc/$sandbox_bwrap/comm)\" = bwrap ]"
 kill -9 $parent
 check "the sandbox dies with its launcher's parent" wait_for "! kill -0 $sandbox_bwrap 2>/dev/null" 5
 
