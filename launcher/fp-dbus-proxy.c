@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <gio/gio.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
@@ -158,6 +159,8 @@ plan_bus (FpDbusPlan      *plan,
                                    NULL);
   g_ptr_array_add (plan->proxy_args, g_strdup (address));
   g_ptr_array_add (plan->proxy_args, g_strdup (proxy_socket));
+  if (raw_socket != NULL)
+    g_ptr_array_add (plan->bus_sockets, g_steal_pointer (&raw_socket));
   if (!unrestricted)
     {
       g_autoptr(GPtrArray) filter = fp_dbus_proxy_filter_args (profile->context, profile->app_id, bus);
@@ -194,6 +197,7 @@ fp_dbus_plan_new (const FpProfile     *profile,
 
   plan->socket_dir = g_strdup (socket_dir);
   plan->proxy_args = g_ptr_array_new_with_free_func (g_free);
+  plan->bus_sockets = g_ptr_array_new_with_free_func (g_free);
 
   /* As under Flatpak, every app gets the session bus, filtered unless
    * it has socket=session-bus; the system bus only when it asks. */
@@ -215,6 +219,7 @@ fp_dbus_plan_free (FpDbusPlan *plan)
   g_free (plan->system_socket);
   g_free (plan->socket_dir);
   g_ptr_array_unref (plan->proxy_args);
+  g_ptr_array_unref (plan->bus_sockets);
   g_free (plan);
 }
 
@@ -239,52 +244,52 @@ find_proxy (GError **error)
       g_free (path);
       return NULL;
     }
+  /* The proxy's sandbox has /usr and /nix/store but not, say, a NixOS
+   * profile's symlink farm: run the program by its real path. */
+  {
+    char *real = realpath (path, NULL);
+
+    if (real != NULL)
+      {
+        g_free (path);
+        path = g_strdup (real);
+        free (real);
+      }
+  }
   return path;
 }
 
-/* The proxy sees the host read-only, as under Flatpak: it has to reach the
- * bus wherever its address points. It writes only its sockets. */
-static gboolean
-add_host_view (FpBwrap *bwrap, const char *socket_dir, GError **error)
+/* The proxy needs its program and libraries, the buses it connects to and
+ * the directory it listens in, and nothing else: every read-only bind is
+ * a remount bwrap pays for before the app may start. (An abstract-socket
+ * bus needs no mount: the proxy shares the host's network namespace.) */
+static void
+add_proxy_view (FpBwrap *bwrap, const FpDbusPlan *plan, const char *proxy)
 {
-  g_autoptr(GDir) root = g_dir_open ("/", 0, error);
-  const char *name;
+  static const char *const top_level[] = { "bin", "sbin", "lib", "lib32", "lib64", "libx32", NULL };
 
-  if (root == NULL)
-    return FALSE;
-  while ((name = g_dir_read_name (root)) != NULL)
+  fp_bwrap_add_args (bwrap, "--ro-bind", "/usr", "/usr", NULL);
+  for (guint i = 0; top_level[i] != NULL; i++)
     {
-      g_autofree char *path = g_build_filename ("/", name, NULL);
-      g_autofree char *target = NULL;
-      struct statfs stfs;
-      struct stat st;
-      int fd;
+      g_autofree char *path = g_build_filename ("/", top_level[i], NULL);
+      g_autofree char *target = g_file_read_link (path, NULL);
 
-      if (g_str_equal (name, ".flatpak-info") || lstat (path, &st) != 0)
-        continue;
-      if (S_ISLNK (st.st_mode))
-        {
-          target = g_file_read_link (path, NULL);
-          if (target != NULL)
-            fp_bwrap_add_args (bwrap, "--symlink", target, path, NULL);
-          continue;
-        }
-      if (!S_ISDIR (st.st_mode))
-        continue;
-      /* O_PATH and fstatfs look at an automount point without triggering it. */
-      fd = open (path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-      if (fd < 0)
-        continue;
-      if (fstatfs (fd, &stfs) != 0 || stfs.f_type == AUTOFS_SUPER_MAGIC)
-        {
-          close (fd);
-          continue;
-        }
-      close (fd);
-      fp_bwrap_add_args (bwrap, "--ro-bind", path, path, NULL);
+      if (target != NULL)
+        fp_bwrap_add_args (bwrap, "--symlink", target, path, NULL);
+      else if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        fp_bwrap_add_args (bwrap, "--ro-bind", path, path, NULL);
     }
-  fp_bwrap_add_args (bwrap, "--bind", socket_dir, socket_dir, NULL);
-  return TRUE;
+  if (g_file_test ("/nix/store", G_FILE_TEST_IS_DIR))
+    fp_bwrap_add_args (bwrap, "--ro-bind", "/nix/store", "/nix/store", NULL);
+  fp_bwrap_add_args (bwrap, "--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache", NULL);
+  if (!g_str_has_prefix (proxy, "/usr/") && !g_str_has_prefix (proxy, "/nix/store/"))
+    fp_bwrap_add_args (bwrap, "--ro-bind", proxy, proxy, NULL);
+  for (guint i = 0; i < plan->bus_sockets->len; i++)
+    {
+      const char *socket = g_ptr_array_index (plan->bus_sockets, i);
+      fp_bwrap_add_args (bwrap, "--bind", socket, socket, NULL);
+    }
+  fp_bwrap_add_args (bwrap, "--bind", plan->socket_dir, plan->socket_dir, NULL);
 }
 
 FpBwrap *
@@ -300,8 +305,7 @@ fp_dbus_proxy_command (const FpDbusPlan *plan,
   proxy = find_proxy (error);
   if (proxy == NULL)
     return NULL;
-  if (!add_host_view (bwrap, plan->socket_dir, error))
-    return NULL;
+  add_proxy_view (bwrap, plan, proxy);
   /* The portals read /proc/PID/root/.flatpak-info of the process at the
    * other end of the connection: for a proxied app, this proxy. */
   if (!fp_bwrap_add_data (bwrap, "--ro-bind-data", "flatpak-info", flatpak_info, "/.flatpak-info", error))

@@ -43,6 +43,7 @@ typedef struct {
   gboolean   system_proxied;
   char      *socket_dir;       /* where the proxy creates its sockets */
   GPtrArray *proxy_args;       /* ADDRESS SOCKET OPTIONS… per proxied bus; empty: no proxy */
+  GPtrArray *bus_sockets;      /* host sockets of the proxied buses, for the proxy's sandbox */
 } FpDbusPlan;
 
 /* Decides from the profile and the environment (DBUS_SESSION_BUS_ADDRESS,
