@@ -350,11 +350,31 @@ dup_fd (int fd, int *out, GError **error)
   return TRUE;
 }
 
+struct _FpDbusProxy {
+  GSubprocess *process;
+  int          sync_fd;    /* read end: the ready byte, then the proxy's lifeline */
+  gint64       deadline;   /* monotonic time by which it must listen */
+};
+
+void
+fp_dbus_proxy_free (FpDbusProxy *proxy)
+{
+  if (proxy == NULL)
+    return;
+  if (proxy->sync_fd >= 0)
+    {
+      /* Never handed to a sandbox: this proxy serves nobody. */
+      g_subprocess_force_exit (proxy->process);
+      close (proxy->sync_fd);
+    }
+  g_object_unref (proxy->process);
+  g_free (proxy);
+}
+
 /* Waits for the one byte xdg-dbus-proxy writes to --fd once it listens. */
 static gboolean
-wait_until_ready (int fd, GError **error)
+wait_until_ready (int fd, gint64 deadline, GError **error)
 {
-  gint64 deadline = g_get_monotonic_time () + FP_DBUS_PROXY_READY_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
   struct pollfd pfd = { .fd = fd, .events = POLLIN };
   char byte;
 
@@ -396,19 +416,20 @@ wait_until_ready (int fd, GError **error)
     }
 }
 
-int
-fp_dbus_proxy_start (const FpDbusPlan *plan,
+FpDbusProxy *
+fp_dbus_proxy_spawn (const FpDbusPlan *plan,
                      const char       *bwrap_path,
                      GBytes           *flatpak_info,
                      GError          **error)
 {
   g_autoptr(FpBwrap) command = NULL;
   g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) proxy = NULL;
+  FpDbusProxy *proxy;
+  GSubprocess *process;
   int sync_pipe[2];
   int log_fd;
 
-  g_return_val_if_fail (fp_dbus_plan_needs_proxy (plan), -1);
+  g_return_val_if_fail (fp_dbus_plan_needs_proxy (plan), NULL);
 
   /* Close-on-exec on both ends: the proxy gets its copy of the write end
    * by number from the launcher, and nothing else may hold one, or the
@@ -419,7 +440,7 @@ fp_dbus_proxy_start (const FpDbusPlan *plan,
 
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
                    "cannot create the D-Bus proxy's sync pipe: %s", g_strerror (saved_errno));
-      return -1;
+      return NULL;
     }
   command = fp_dbus_proxy_command (plan, bwrap_path, flatpak_info, sync_pipe[1], error);
   if (command == NULL)
@@ -451,9 +472,9 @@ fp_dbus_proxy_start (const FpDbusPlan *plan,
     g_subprocess_launcher_take_stdout_fd (launcher, log_fd);
 
   g_ptr_array_add (command->argv, NULL);
-  proxy = g_subprocess_launcher_spawnv (launcher, (const char *const *) command->argv->pdata, error);
+  process = g_subprocess_launcher_spawnv (launcher, (const char *const *) command->argv->pdata, error);
   g_ptr_array_remove_index (command->argv, command->argv->len - 1);
-  if (proxy == NULL)
+  if (process == NULL)
     {
       g_prefix_error (error, "cannot start xdg-dbus-proxy: ");
       goto fail;
@@ -463,18 +484,29 @@ fp_dbus_proxy_start (const FpDbusPlan *plan,
   g_clear_object (&launcher);
   g_clear_pointer (&command, fp_bwrap_free);
 
-  if (!wait_until_ready (sync_pipe[0], error))
-    {
-      g_subprocess_force_exit (proxy);
-      close (sync_pipe[0]);
-      return -1;
-    }
-  return sync_pipe[0];
+  proxy = g_new0 (FpDbusProxy, 1);
+  proxy->process = process;
+  proxy->sync_fd = sync_pipe[0];
+  proxy->deadline = g_get_monotonic_time () + FP_DBUS_PROXY_READY_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
+  return proxy;
 
 fail:
   /* Until the command owns the write end, it is ours to close. */
   if (command == NULL)
     close (sync_pipe[1]);
   close (sync_pipe[0]);
-  return -1;
+  return NULL;
+}
+
+int
+fp_dbus_proxy_wait_ready (FpDbusProxy *proxy,
+                          GError     **error)
+{
+  int sync_fd;
+
+  if (!wait_until_ready (proxy->sync_fd, proxy->deadline, error))
+    return -1;
+  sync_fd = proxy->sync_fd;
+  proxy->sync_fd = -1;
+  return sync_fd;
 }

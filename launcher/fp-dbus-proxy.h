@@ -71,14 +71,24 @@ FpBwrap *fp_dbus_proxy_command (const FpDbusPlan *plan,
                                 int               sync_fd,
                                 GError          **error);
 
-/* Starts the proxy and waits until it listens. Returns the fd that keeps
- * it alive: hand it to the sandbox's bwrap as --sync-fd; the proxy exits
- * when the last copy is closed, i.e. when the sandbox is gone. Fails
- * (having stopped the proxy) if it exits or does not get ready in
- * FP_DBUS_PROXY_READY_TIMEOUT_MS. */
-int fp_dbus_proxy_start (const FpDbusPlan *plan,
-                         const char       *bwrap_path,
-                         GBytes           *flatpak_info,
-                         GError          **error);
+/* A proxy started and not yet known to listen. Freeing it stops it. */
+typedef struct _FpDbusProxy FpDbusProxy;
+
+/* Starts the proxy; the launch goes on with its own work (the document
+ * portal, the sandbox's arguments) while the proxy comes up. */
+FpDbusProxy *fp_dbus_proxy_spawn (const FpDbusPlan *plan,
+                                  const char       *bwrap_path,
+                                  GBytes           *flatpak_info,
+                                  GError          **error);
+void         fp_dbus_proxy_free (FpDbusProxy *proxy);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FpDbusProxy, fp_dbus_proxy_free)
+
+/* Waits until the proxy listens, and returns the fd that keeps it alive:
+ * hand it to the sandbox's bwrap as --sync-fd; the proxy exits when the
+ * last copy is closed, i.e. when the sandbox is gone. Fails if the proxy
+ * exits or is not ready within FP_DBUS_PROXY_READY_TIMEOUT_MS of its
+ * start (it is then stopped when freed). */
+int fp_dbus_proxy_wait_ready (FpDbusProxy *proxy,
+                              GError     **error);
 
 G_END_DECLS

@@ -333,6 +333,7 @@ fp_run_exec (const FpProfile     *profile,
   pid_t launcher_parent = getppid ();
   static const FpRunOptions no_options = { 0 };
   g_autoptr(FpDbusPlan) dbus = NULL;
+  g_autoptr(FpDbusProxy) proxy = NULL;
   g_autoptr(GDBusConnection) session_bus = NULL;
   g_autofree char *documents_mount = NULL;
   g_auto(GStrv) forwarded_args = NULL;
@@ -367,6 +368,14 @@ fp_run_exec (const FpProfile     *profile,
   info_bytes = fp_flatpak_info_to_bytes (keyfile);
   if (!fp_instance_write_info (instance, info_bytes, error))
     goto fail;
+  /* The proxy comes up (a bwrap of its own) while we ask the document
+   * portal and build the sandbox's arguments. */
+  if (fp_dbus_plan_needs_proxy (dbus))
+    {
+      proxy = fp_dbus_proxy_spawn (dbus, bwrap_path, info_bytes, error);
+      if (proxy == NULL)
+        goto fail;
+    }
   if (!find_documents (profile, &session_bus, &documents_mount, error))
     goto fail;
 
@@ -393,11 +402,11 @@ fp_run_exec (const FpProfile     *profile,
         goto fail;
       spec.args = (const char *const *) forwarded_args;
     }
-  /* Last before the build: nothing after this may fail but the build and
-   * the exec, and if they do the proxy goes with the sync fd we drop. */
-  if (fp_dbus_plan_needs_proxy (dbus))
+  /* No app without its filtered bus. Once the sync fd is the sandbox's,
+   * a failure below drops it and the proxy exits on its own. */
+  if (proxy != NULL)
     {
-      int sync_fd = fp_dbus_proxy_start (dbus, bwrap_path, info_bytes, error);
+      int sync_fd = fp_dbus_proxy_wait_ready (proxy, error);
 
       if (sync_fd < 0)
         goto fail;
