@@ -3,6 +3,9 @@
 # the same machine: `fauxpak run` of /bin/true versus `bwrap` with the very
 # command line fauxpak would build (`fauxpak info --show-bwrap`), its fds fed
 # from files holding the same data. Prints the ratio of the means.
+# Then runs bench/run-bench-portals.sh (a full launch with the D-Bus proxy and
+# the document portal against bare xdg-dbus-proxy + bwrap, and against
+# `flatpak run`), unless BENCH_PORTALS=0.
 #   bench/run-bench.sh [BUILD_DIR]     (default: build; built if missing)
 set -euo pipefail
 
@@ -50,3 +53,8 @@ print(f"\nbare bwrap  {bare * 1000:.2f} ms")
 print(f"fauxpak run {fauxpak * 1000:.2f} ms")
 print(f"ratio       {ratio:.2f}x bare bwrap (target: at most {sys.argv[2]}x)")
 PY
+
+if [ "${BENCH_PORTALS:-1}" != 0 ]; then
+  echo
+  "$SOURCE_DIR/bench/run-bench-portals.sh" "$BUILD_DIR"
+fi
