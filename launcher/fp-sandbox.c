@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -451,6 +452,50 @@ add_filesystem_mount (Builder *b, const char *source, const char *dest, FpFilesy
   add_mount (b, mode == FP_FILESYSTEM_READ_ONLY ? MOUNT_RO_BIND : MOUNT_BIND, source, dest, FALSE);
 }
 
+/* TRUE when sharing `path` would share the root, home or a directory
+ * above it, or the runtime: far more than any one entry names. */
+static gboolean
+is_too_wide (Builder *b, const char *path)
+{
+  return g_str_equal (path, "/") || path_is_under (b->home, path) || is_reserved (path);
+}
+
+/* A grant whose named entry is itself a symlink: bwrap would mount the
+ * link's target at the name, and a link is easily planted (an app that can
+ * write ~/project can point ~/project/data at /). As under Flatpak the
+ * sandbox gets the target at its real path and the link at the name; a
+ * link that leads to the root, to home or above, or into the runtime is
+ * not followed: that would widen the grant beyond what the user named. */
+static void
+add_grant_through_link (Builder *b, const char *source, const char *dest, FpFilesystemMode mode)
+{
+  g_autofree char *link_target = g_file_read_link (source, NULL);
+  g_autofree char *real = NULL;  /* realpath's malloc: GLib's free is the system's */
+
+  if (link_target == NULL)
+    {
+      add_filesystem_mount (b, source, dest, mode);
+      return;
+    }
+  real = realpath (source, NULL);
+  if (real == NULL || is_too_wide (b, real))
+    {
+      if (!b->quiet)
+        g_printerr ("fauxpak: not sharing %s with the sandbox: it is a symlink to %s, "
+                    "which is wider than what was named; name the directory itself\n",
+                    source, real ? real : link_target);
+      return;
+    }
+  if (!g_str_equal (source, dest))
+    {
+      /* xdg-run/… appears at another path inside: the target goes there. */
+      add_filesystem_mount (b, real, dest, mode);
+      return;
+    }
+  add_filesystem_mount (b, real, real, mode);
+  add_mount (b, MOUNT_SYMLINK, real, dest, FALSE);
+}
+
 static void
 add_host_grant (Builder *b, FpFilesystemMode mode)
 {
@@ -555,7 +600,7 @@ add_filesystems (Builder *b, GError **error)
       /* As in Flatpak, a grant of something absent is no error. */
       if (!g_file_test (source, G_FILE_TEST_EXISTS) && !(b->spec->dry_run && mode == FP_FILESYSTEM_CREATE))
         continue;
-      add_filesystem_mount (b, source, dest, mode);
+      add_grant_through_link (b, source, dest, mode);
     }
   return TRUE;
 }

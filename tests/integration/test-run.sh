@@ -160,3 +160,25 @@ check_output "info prints the keyfile the launch would write" "name=org.example.
   "$FAUXPAK" info "$TEST_TMP/profiles/vars.json"
 check_output "info shows command-line overrides" "shared=network;ipc;" \
   "$FAUXPAK" info --share=ipc "$TEST_TMP/profiles/vars.json"
+
+# --- symlinks in grants ------------------------------------------------------
+mkdir -p "$HOME/real/dir" "$HOME/real/other" "$HOME/links"
+echo "through the link" > "$HOME/real/dir/f"
+ln -s "$HOME/real/dir" "$HOME/links/to-dir"
+ln -s / "$HOME/links/to-root"
+ln -s "$HOME/.." "$HOME/links/to-above-home"
+ln -s /etc "$HOME/links/to-runtime"
+check "a granted symlink shows its target through the name" \
+  run_in --filesystem=~/links/to-dir --app-id=$APP -- grep -q "through the link" "$HOME/links/to-dir/f"
+check "  …as a symlink to the target's real path" \
+  run_in --filesystem=~/links/to-dir --app-id=$APP -- sh -c "[ \"\$(readlink '$HOME/links/to-dir')\" = '$HOME/real/dir' ]"
+check "  …and nothing beside the target" \
+  run_in --filesystem=~/links/to-dir --app-id=$APP -- test ! -e "$HOME/real/other"
+check_output "a symlink to / is not followed, and fauxpak says why" "which is wider than what was named" \
+  run_in --filesystem=~/links/to-root --app-id=$APP -- true
+check "  …the sandbox does not get the host's root there" \
+  run_in --filesystem=~/links/to-root --app-id=$APP -- sh -c "[ ! -e '$HOME/links/to-root/etc/shadow' ] && [ ! -e '$HOME/links/to-root/work' ]"
+check "a symlink to a directory above home is not followed" \
+  run_in --filesystem=~/links/to-above-home --app-id=$APP -- test ! -e "$HOME/links/to-above-home"
+check "a symlink into the runtime (/etc) is not followed" \
+  run_in --filesystem=~/links/to-runtime:ro --app-id=$APP -- test ! -e "$HOME/links/to-runtime"
