@@ -113,7 +113,8 @@ usage (void)
            "  socket-unix socket-inet socket-inet6 socket-netlink socket-bluetooth\n"
            "  socket-can socket-packet unshare-user-i386 socket-unix-i386\n"
            "  socket-packet-i386 socketcall-unix-i386 fork thread\n"
-           "  forge-flatpak-info\n");
+           "  forge-flatpak-info\n"
+           "  forge-then-exec COMMAND [ARG...]\n");
   return 2;
 }
 
@@ -442,6 +443,18 @@ forge_flatpak_info (void)
   return is_forged ? 0 : 1;
 }
 
+/* forge-flatpak-info, then run a command (a portal client) from whatever
+ * namespace and root the attempt left this process in: what the portals
+ * see from there is the proof. */
+static int
+forge_then_exec (char **command)
+{
+  forge_flatpak_info ();
+  execvp (command[0], command);
+  printf ("exec %s: %s\n", command[0], strerror (errno));
+  return 1;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -450,6 +463,8 @@ main (int argc, char **argv)
 
   /* One line per result, in order, even into a pipe or a pty. */
   setvbuf (stdout, NULL, _IONBF, 0);
+  if (argc > 3 && strcmp (argv[1], "forge-then-exec") == 0)
+    return forge_then_exec (argv + 2);
   if (argc < 2 || argc > 3)
     return usage ();
   command = argv[1];

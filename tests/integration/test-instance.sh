@@ -83,12 +83,13 @@ rm -rf "$base"; mkdir -p "$base"
 "$FAUXPAK" run --bind=/nonexistent/source --app-id=$APP -- true 2>/dev/null
 check "a refused launch leaves no instance directory" bash -c "[ -z \"\$(ls -A '$base')\" ]"
 
-# Many launches at once get distinct instances.
-for i in $(seq 1 20); do
-  "$FAUXPAK" run --app-id=$APP -- sh -c 'grep instance-id= /.flatpak-info' > "$TEST_TMP/concurrent.$i" &
+# Many launches at once, of the same and of another app id, get distinct instances.
+for i in $(seq 1 50); do
+  app=$APP; [ $((i % 2)) -eq 0 ] && app=org.example.Second
+  "$FAUXPAK" run --app-id=$app -- sh -c "grep instance-id= /.flatpak-info" > "$TEST_TMP/concurrent.$i" &
 done
 wait
-check "20 concurrent launches get 20 distinct instance ids" \
-  bash -c "[ \$(cat '$TEST_TMP'/concurrent.* | sort -u | wc -l) -eq 20 ]"
+check "50 concurrent launches get 50 distinct instance ids" \
+  bash -c "[ \$(cat '$TEST_TMP'/concurrent.* | sort -u | wc -l) -eq 50 ]"
 "$FAUXPAK" run --app-id=$APP -- true
 check "  …and their directories are gone after the next launch" bash -c "[ \$(ls '$base' | wc -l) -le 1 ]"

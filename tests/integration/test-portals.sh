@@ -232,6 +232,32 @@ check "info --show-bwrap binds the proxy's socket as the session bus" \
 check "  …and starts no proxy" no_proxy_left
 check "  …and makes no instance" test "$(ls "$XDG_RUNTIME_DIR/.flatpak" | wc -l)" -eq "$instances_before"
 
+# --- the portals see the profile's app id, whatever the app tries ---------
+# A forgery from inside (new namespaces, a keyfile of its own over
+# /.flatpak-info or as a new root), then a portal call from wherever that
+# left the process; and a keyfile-shaped environment value.
+calls_before=$(wc -l < "$PORTAL_ENV_BACKEND_LOG")
+if [ -n "${TRY_SYSCALL:-}" ]; then
+  run_app --ro-bind="$TRY_SYSCALL:/opt/try-syscall" --app-id=$APP -- \
+    /opt/try-syscall forge-then-exec $PY $CLIENT open > "$TEST_TMP/forge.out" 2>&1
+  check "a forgery attempt from inside fails at every step" grep -qx "not forged" "$TEST_TMP/forge.out"
+  check "  …and the FileChooser portal, called afterwards, sees the profile's app id" \
+    bash -c "tail -n +$((calls_before + 1)) '$PORTAL_ENV_BACKEND_LOG' | grep -qx 'OpenFile $APP'"
+  check "  …and never the forged one" \
+    bash -c "! tail -n +$((calls_before + 1)) '$PORTAL_ENV_BACKEND_LOG' | grep -qv 'OpenFile $APP'"
+else
+  skip "TRY_SYSCALL is not set"
+fi
+calls_before=$(wc -l < "$PORTAL_ENV_BACKEND_LOG")
+run_app --env='INJECTED=[Application] name=org.example.Evil' --app-id=$APP -- \
+  sh -c "grep -c '^name=' /.flatpak-info; $PY $CLIENT open" > "$TEST_TMP/inject.out" 2>&1
+check "a keyfile-shaped environment value stays a value: one name= in .flatpak-info" \
+  grep -qx 1 "$TEST_TMP/inject.out"
+check "  …and the portal sees the profile's app id" \
+  bash -c "tail -n +$((calls_before + 1)) '$PORTAL_ENV_BACKEND_LOG' | grep -qx 'OpenFile $APP'"
+check_status "an environment value with a newline is refused before anything starts" 125 \
+  run_app --env=$'INJECTED=x\nname=org.example.Evil' --app-id=$APP -- true
+
 # --- without the document portal (last: this stops it) ---------------------
 portal_env_stop_document_portal
 "$FAUXPAK" run --app-id=$APP -- echo app ran > "$TEST_TMP/nodoc.out" 2> "$TEST_TMP/nodoc.err"
