@@ -184,33 +184,16 @@ handle_command (LoadState *state, const char *key, JsonNode *node, GError **erro
   return TRUE;
 }
 
-static gboolean
-handle_flags (LoadState *state, const char *key, JsonNode *node, GError **error)
-{
-  g_autoptr(GPtrArray) names = NULL;
-  FpFlagsKind kind;
-
-  for (kind = 0; kind < FP_FLAGS_N_KINDS; kind++)
-    if (g_str_equal (fp_context_flags_key (kind), key))
-      break;
-  g_assert (kind < FP_FLAGS_N_KINDS);
-
-  if (!get_string_array (state, key, node, &names, error))
-    return FALSE;
-  for (guint i = 0; i < names->len; i++)
-    {
-      GError *local_error = NULL;
-      g_autofree char *element_key = g_strdup_printf ("%s[%u]", key, i);
-
-      if (!fp_context_set_flag_by_name (state->profile->context, kind,
-                                        names->pdata[i], TRUE, &local_error))
-        return key_error (state, error, element_key, local_error);
-    }
-  return TRUE;
-}
+/* How one entry of a list, or one NAME: value member of an object, is
+ * applied to the context. Errors are the context's own; the caller names
+ * the file and the key ("sockets[1]", "environment.PATH"). */
+typedef gboolean (*ApplyEntry) (LoadState *state, const char *key, const char *entry, GError **error);
+typedef gboolean (*ApplyMember) (LoadState *state, const char *key, const char *name,
+                                 JsonNode *value, const char *member_key, GError **error);
 
 static gboolean
-handle_filesystems (LoadState *state, const char *key, JsonNode *node, GError **error)
+handle_string_list (LoadState *state, const char *key, JsonNode *node, gboolean expand_variables,
+                    ApplyEntry apply, GError **error)
 {
   g_autoptr(GPtrArray) entries = NULL;
 
@@ -220,120 +203,149 @@ handle_filesystems (LoadState *state, const char *key, JsonNode *node, GError **
     {
       GError *local_error = NULL;
       g_autofree char *element_key = g_strdup_printf ("%s[%u]", key, i);
-      g_autofree char *entry = expand (state, element_key, entries->pdata[i], error);
+      g_autofree char *entry = expand_variables ? expand (state, element_key, entries->pdata[i], error)
+                                                : g_strdup (entries->pdata[i]);
 
       if (entry == NULL)
         return FALSE;
-      if (!fp_context_add_filesystem (state->profile->context, entry, TRUE, &local_error))
+      if (!apply (state, key, entry, &local_error))
         return key_error (state, error, element_key, local_error);
     }
   return TRUE;
 }
 
 static gboolean
+handle_members (LoadState *state, const char *key, JsonNode *node, const char *expected,
+                ApplyMember apply, GError **error)
+{
+  JsonObject *object;
+  g_autoptr(GList) members = NULL;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return key_fail (state, error, key, "expected an object of %s, found %s", expected, node_type_name (node));
+  object = json_node_get_object (node);
+  members = json_object_get_members (object);
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      const char *name = l->data;
+      g_autofree char *member_key = g_strdup_printf ("%s.%s", key, name);
+
+      if (!apply (state, key, name, json_object_get_member (object, name), member_key, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+apply_flag (LoadState *state, const char *key, const char *name, GError **error)
+{
+  FpFlagsKind kind;
+
+  for (kind = 0; kind < FP_FLAGS_N_KINDS; kind++)
+    if (g_str_equal (fp_context_flags_key (kind), key))
+      break;
+  g_assert (kind < FP_FLAGS_N_KINDS);
+  return fp_context_set_flag_by_name (state->profile->context, kind, name, TRUE, error);
+}
+
+static gboolean
+apply_filesystem (LoadState *state, const char *key, const char *entry, GError **error)
+{
+  (void) key;
+  return fp_context_add_filesystem (state->profile->context, entry, TRUE, error);
+}
+
+static gboolean
+apply_persistent (LoadState *state, const char *key, const char *dir, GError **error)
+{
+  (void) key;
+  return fp_context_add_persistent (state->profile->context, dir, error);
+}
+
+static gboolean
+handle_flags (LoadState *state, const char *key, JsonNode *node, GError **error)
+{
+  return handle_string_list (state, key, node, FALSE, apply_flag, error);
+}
+
+static gboolean
+handle_filesystems (LoadState *state, const char *key, JsonNode *node, GError **error)
+{
+  return handle_string_list (state, key, node, TRUE, apply_filesystem, error);
+}
+
+static gboolean
 handle_persistent (LoadState *state, const char *key, JsonNode *node, GError **error)
 {
-  g_autoptr(GPtrArray) dirs = NULL;
+  return handle_string_list (state, key, node, FALSE, apply_persistent, error);
+}
 
-  if (!get_string_array (state, key, node, &dirs, error))
+static gboolean
+apply_env (LoadState *state, const char *key, const char *name, JsonNode *value_node,
+           const char *member_key, GError **error)
+{
+  const char *value = NULL;
+  GError *local_error = NULL;
+
+  (void) key;
+  if (!JSON_NODE_HOLDS_NULL (value_node) && !get_string (state, member_key, value_node, &value, error))
     return FALSE;
-  for (guint i = 0; i < dirs->len; i++)
-    {
-      GError *local_error = NULL;
-      g_autofree char *element_key = g_strdup_printf ("%s[%u]", key, i);
+  if (!fp_context_set_env (state->profile->context, name, value, &local_error))
+    return key_error (state, error, member_key, local_error);
+  return TRUE;
+}
 
-      if (!fp_context_add_persistent (state->profile->context, dirs->pdata[i], &local_error))
-        return key_error (state, error, element_key, local_error);
-    }
+static gboolean
+apply_bus_policy (LoadState *state, const char *key, const char *name, JsonNode *value_node,
+                  const char *member_key, GError **error)
+{
+  const char *policy;
+  GError *local_error = NULL;
+
+  if (!get_string (state, member_key, value_node, &policy, error))
+    return FALSE;
+  if (!fp_context_set_bus_policy (state->profile->context, g_str_equal (key, "system-bus-policy"),
+                                  name, policy, &local_error))
+    return key_error (state, error, member_key, local_error);
+  return TRUE;
+}
+
+/* "session-bus-calls", "system-bus-broadcasts" and the like: BUS.NAME ->
+ * ["[METHOD][@PATH]", …], for xdg-dbus-proxy --call and --broadcast. */
+static gboolean
+apply_bus_rules (LoadState *state, const char *key, const char *name, JsonNode *value_node,
+                 const char *member_key, GError **error)
+{
+  g_autoptr(GPtrArray) rules = NULL;
+  GError *local_error = NULL;
+
+  if (!get_string_array (state, member_key, value_node, &rules, error))
+    return FALSE;
+  g_ptr_array_add (rules, NULL);
+  if (!fp_context_set_bus_rules (state->profile->context, g_str_has_prefix (key, "system-"),
+                                 g_str_has_suffix (key, "-broadcasts"), name,
+                                 (const char *const *) rules->pdata, &local_error))
+    return key_error (state, error, member_key, local_error);
   return TRUE;
 }
 
 static gboolean
 handle_environment (LoadState *state, const char *key, JsonNode *node, GError **error)
 {
-  JsonObject *object;
-  g_autoptr(GList) members = NULL;
-
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    return key_fail (state, error, key, "expected an object of NAME: \"value\" (or null to unset), found %s",
-                     node_type_name (node));
-  object = json_node_get_object (node);
-  members = json_object_get_members (object);
-  for (GList *l = members; l != NULL; l = l->next)
-    {
-      const char *name = l->data;
-      JsonNode *value_node = json_object_get_member (object, name);
-      g_autofree char *member_key = g_strdup_printf ("%s.%s", key, name);
-      const char *value = NULL;
-      GError *local_error = NULL;
-
-      if (!JSON_NODE_HOLDS_NULL (value_node) &&
-          !get_string (state, member_key, value_node, &value, error))
-        return FALSE;
-      if (!fp_context_set_env (state->profile->context, name, value, &local_error))
-        return key_error (state, error, member_key, local_error);
-    }
-  return TRUE;
+  return handle_members (state, key, node, "NAME: \"value\" (or null to unset)", apply_env, error);
 }
 
 static gboolean
 handle_bus_policy (LoadState *state, const char *key, JsonNode *node, GError **error)
 {
-  gboolean system_bus = g_str_equal (key, "system-bus-policy");
-  JsonObject *object;
-  g_autoptr(GList) members = NULL;
-
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    return key_fail (state, error, key, "expected an object of BUS.NAME: \"see\"|\"talk\"|\"own\"|\"none\", found %s",
-                     node_type_name (node));
-  object = json_node_get_object (node);
-  members = json_object_get_members (object);
-  for (GList *l = members; l != NULL; l = l->next)
-    {
-      const char *name = l->data;
-      g_autofree char *member_key = g_strdup_printf ("%s.%s", key, name);
-      const char *policy;
-      GError *local_error = NULL;
-
-      if (!get_string (state, member_key, json_object_get_member (object, name), &policy, error))
-        return FALSE;
-      if (!fp_context_set_bus_policy (state->profile->context, system_bus, name, policy, &local_error))
-        return key_error (state, error, member_key, local_error);
-    }
-  return TRUE;
+  return handle_members (state, key, node, "BUS.NAME: \"see\"|\"talk\"|\"own\"|\"none\"",
+                         apply_bus_policy, error);
 }
 
-/* "session-bus-calls", "system-bus-broadcasts" and the like: an object of
- * BUS.NAME -> ["[METHOD][@PATH]", …], for xdg-dbus-proxy --call and
- * --broadcast. */
 static gboolean
 handle_bus_rules (LoadState *state, const char *key, JsonNode *node, GError **error)
 {
-  gboolean system_bus = g_str_has_prefix (key, "system-");
-  gboolean broadcast = g_str_has_suffix (key, "-broadcasts");
-  JsonObject *object;
-  g_autoptr(GList) members = NULL;
-
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    return key_fail (state, error, key, "expected an object of BUS.NAME: [\"[METHOD][@PATH]\", …], found %s",
-                     node_type_name (node));
-  object = json_node_get_object (node);
-  members = json_object_get_members (object);
-  for (GList *l = members; l != NULL; l = l->next)
-    {
-      const char *name = l->data;
-      g_autofree char *member_key = g_strdup_printf ("%s.%s", key, name);
-      g_autoptr(GPtrArray) rules = NULL;
-      GError *local_error = NULL;
-
-      if (!get_string_array (state, member_key, json_object_get_member (object, name), &rules, error))
-        return FALSE;
-      g_ptr_array_add (rules, NULL);
-      if (!fp_context_set_bus_rules (state->profile->context, system_bus, broadcast, name,
-                                     (const char *const *) rules->pdata, &local_error))
-        return key_error (state, error, member_key, local_error);
-    }
-  return TRUE;
+  return handle_members (state, key, node, "BUS.NAME: [\"[METHOD][@PATH]\", …]", apply_bus_rules, error);
 }
 
 static gboolean
