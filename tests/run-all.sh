@@ -13,14 +13,33 @@ FUZZ_SECONDS=${FAUXPAK_FUZZ_SECONDS:-20}
 
 step () { printf '\n=== %s\n' "$*"; }
 
+# Meson test programs passed and failed over every run, for the summary.
+passed=0
+failed=0
+
+# count_results LOG: adds meson's "Ok:"/"Fail:"/"Timeout:" summary to the totals.
+count_results () {
+  local ok bad
+  ok=$(awk '$1 == "Ok:" { n += $2 } END { print n + 0 }' "$1")
+  bad=$(awk '$1 == "Fail:" || $1 == "Timeout:" || $1 == "Unexpected" { n += $NF } END { print n + 0 }' "$1")
+  passed=$((passed + ok))
+  failed=$((failed + bad))
+}
+
 # build_and_test BUILD_DIR [MESON OPTIONS…]
 build_and_test () {
   local build_dir=$1; shift
+  local log
   if [ ! -f "$build_dir/build.ninja" ]; then
     meson setup "$build_dir" "$SOURCE_DIR" "$@"
   fi
   ninja -C "$build_dir"
-  meson test -C "$build_dir" --print-errorlogs --num-processes 2
+  log=$(mktemp)
+  meson test -C "$build_dir" --print-errorlogs --num-processes 2 2>&1 | tee "$log"
+  local status=${PIPESTATUS[0]}
+  count_results "$log"
+  rm -f "$log"
+  return "$status"
 }
 
 if [ "$(id -u)" -eq 0 ]; then
@@ -32,6 +51,7 @@ step "build and test as $(id -un)"
 build_and_test "$SOURCE_DIR/build"
 
 if [ "$(id -u)" -ne 0 ]; then
+  echo "$passed passed, $failed failed"
   exit 0
 fi
 
@@ -46,9 +66,14 @@ trap 'rm -rf "$user_tree"' EXIT
 (cd "$SOURCE_DIR" && tar --exclude='./build*' --exclude=./.git -cf - .) | tar -C "$user_tree" -xf -
 chown -R "$UNPRIVILEGED_USER" "$user_tree"
 chmod 755 "$user_tree"
+user_log=$(mktemp)
 runuser -u "$UNPRIVILEGED_USER" -- env -i PATH=/usr/local/bin:/usr/bin:/bin \
   HOME="$(getent passwd "$UNPRIVILEGED_USER" | cut -d: -f6)" \
-  bash "$user_tree/tests/run-all.sh"
+  bash "$user_tree/tests/run-all.sh" 2>&1 | tee "$user_log"
+user_status=${PIPESTATUS[0]}
+count_results "$user_log"
+rm -f "$user_log"
+[ "$user_status" -eq 0 ] || exit "$user_status"
 
 step "build and test under AddressSanitizer and UndefinedBehaviorSanitizer"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
@@ -64,4 +89,5 @@ if [ -x "$SOURCE_DIR/tests/fuzz/run-fuzzers.sh" ]; then
   "$SOURCE_DIR/tests/fuzz/run-fuzzers.sh" "$SOURCE_DIR/build-fuzz" "$FUZZ_SECONDS"
 fi
 
-step "all tests passed"
+step "all tests passed: as root, as $UNPRIVILEGED_USER, under ASan+UBSan, and fuzzed"
+echo "$passed passed, $failed failed"
