@@ -153,6 +153,29 @@ fp_bwrap_set_env (FpBwrap *bwrap, const char *name, const char *value)
   g_ptr_array_add (bwrap->envp, g_strconcat (name, "=", value, NULL));
 }
 
+void
+fp_bwrap_add_env_args (FpBwrap *bwrap)
+{
+  g_auto(GStrv) ours = g_get_environ ();
+
+  for (guint i = 0; i < bwrap->envp->len; i++)
+    {
+      const char *entry = g_ptr_array_index (bwrap->envp, i);
+      g_autofree char *name = g_strndup (entry, strcspn (entry, "="));
+      const char *value = entry + strlen (name) + 1;
+
+      if (g_strcmp0 (g_environ_getenv (ours, name), value) != 0)
+        fp_bwrap_add_args (bwrap, "--setenv", name, value, NULL);
+    }
+  for (guint i = 0; ours[i] != NULL; i++)
+    {
+      g_autofree char *name = g_strndup (ours[i], strcspn (ours[i], "="));
+
+      if (find_env (bwrap, name) < 0)
+        fp_bwrap_add_args (bwrap, "--unsetenv", name, NULL);
+    }
+}
+
 gboolean
 fp_bwrap_save_fds (FpBwrap *bwrap, const char *dir, GError **error)
 {
@@ -204,11 +227,10 @@ fp_bwrap_exec (FpBwrap *bwrap, GError **error)
         }
     }
   g_ptr_array_add (bwrap->argv, NULL);
-  g_ptr_array_add (bwrap->envp, NULL);
-  execve (g_ptr_array_index (bwrap->argv, 0), (char **) bwrap->argv->pdata, (char **) bwrap->envp->pdata);
+  /* Our own environment: the app's is on the command line (--setenv). */
+  execv (g_ptr_array_index (bwrap->argv, 0), (char **) bwrap->argv->pdata);
   saved_errno = errno;
   g_ptr_array_remove_index (bwrap->argv, bwrap->argv->len - 1);
-  g_ptr_array_remove_index (bwrap->envp, bwrap->envp->len - 1);
   g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
                "cannot run %s: %s", (char *) g_ptr_array_index (bwrap->argv, 0), g_strerror (saved_errno));
   return FALSE;

@@ -8,7 +8,7 @@ G_BEGIN_DECLS
 typedef struct {
   GPtrArray *argv;    /* char*, NULL-terminated once finished */
   GArray    *fds;     /* int fds owned here, passed through exec */
-  GPtrArray *envp;    /* char* "NAME=value" for the sandboxed process */
+  GPtrArray *envp;    /* char* "NAME=value": the app's environment */
 } FpBwrap;
 
 FpBwrap *fp_bwrap_new (const char *bwrap_path);
@@ -33,8 +33,15 @@ gboolean fp_bwrap_add_data (FpBwrap    *bwrap,
                             const char *dest,
                             GError    **error);
 
+/* The app's environment, kept here while the sandbox is built. */
 void fp_bwrap_set_env (FpBwrap *bwrap, const char *name, const char *value);
 void fp_bwrap_unset_env (FpBwrap *bwrap, const char *name);
+
+/* Adds --setenv/--unsetenv for how the app's environment differs from
+ * ours. bwrap itself runs in our environment: a profile's LD_PRELOAD or
+ * LD_LIBRARY_PATH is the app's, not the host bwrap's, and the command line
+ * shows the whole launch. */
+void fp_bwrap_add_env_args (FpBwrap *bwrap);
 
 /* Writes what each handed-over fd holds to DIR/<fd>, so that a printed
  * command line can be replayed by hand (`N<DIR/N`) exactly. */

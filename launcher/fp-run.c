@@ -415,14 +415,12 @@ fp_run_exec (const FpProfile     *profile,
   if (!fp_sandbox_build (&spec, bwrap, error))
     goto fail;
 
-  /* After exec, bwrap is this pid. Our lock on .ref lasts until bwrap's
-   * monitor closes inherited fds; by then the sandbox holds its own
-   * (--lock-file), and garbage collection spares an instance whose pid is
-   * alive, so there is no moment at which it looks dead. */
+  /* After exec, bwrap is this pid. Our lock on .ref goes with the exec
+   * (close-on-exec: the app must not inherit an fd to a host file); until
+   * the sandbox takes its own (--lock-file), garbage collection spares the
+   * instance because the pid written here is alive. */
   if (!fp_instance_write_pid (instance, getpid (), error))
     goto fail;
-  fp_bwrap_take_fd (bwrap, instance->lock_fd);
-  instance->lock_fd = -1;
   if (!die_with_launcher (launcher_parent, error))
     goto fail;
   if (!fp_bwrap_exec (bwrap, error))

@@ -5,6 +5,7 @@
 #include "fp-seccomp.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <stdlib.h>
@@ -371,6 +372,50 @@ ensure_host_dir (Builder *b, const char *path, GError **error)
   return TRUE;
 }
 
+/* A directory under ~/.var/app/<app-id>, which the app itself can write:
+ * it could have replaced a persistent directory with a symlink to / or to
+ * ~ for the next launch to bind (Flatpak's CVE-2024-42472). Each element
+ * is opened without following links and created when missing; a symlink
+ * refuses the launch. Returns an fd for the directory itself. */
+static int
+open_app_owned_dir (const char *app_dir, const char *relative, GError **error)
+{
+  g_auto(GStrv) parts = g_strsplit (relative, "/", -1);
+  int fd = open (app_dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+  for (guint i = 0; fd >= 0 && parts[i] != NULL; i++)
+    {
+      int next;
+
+      if (*parts[i] == '\0' || g_str_equal (parts[i], "."))
+        continue;
+      if (mkdirat (fd, parts[i], 0700) != 0 && errno != EEXIST)
+        {
+          close (fd);
+          fd = -1;
+          break;
+        }
+      next = openat (fd, parts[i], O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      close (fd);
+      fd = next;
+    }
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+      g_autofree char *path = g_build_filename (app_dir, relative, NULL);
+
+      if (saved_errno == ENOTDIR || saved_errno == ELOOP)
+        g_set_error (error, FP_ERROR, FP_ERROR_SANDBOX_SETUP,
+                     "%s is not a directory (a symlink?); a persistent directory must be one. "
+                     "It may have been replaced from inside the sandbox: look at it before removing it",
+                     path);
+      else
+        g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                     "cannot create %s: %s", path, g_strerror (saved_errno));
+    }
+  return fd;
+}
+
 /* Home is an empty directory except for the app's own data, which
  * persists in ~/.var/app/<app-id> as under Flatpak. */
 static gboolean
@@ -399,10 +444,21 @@ add_home_and_app_data (Builder *b, GError **error)
       const char *name = g_ptr_array_index (persistent, i);
       g_autofree char *source = g_build_filename (app_dir, name, NULL);
       g_autofree char *dest = g_build_filename (b->home, name, NULL);
+      g_autofree char *fd_source = NULL;
+      int fd;
 
-      if (!ensure_host_dir (b, source, error))
+      if (b->spec->dry_run)
+        {
+          add_mount (b, MOUNT_BIND, source, dest, FALSE);
+          continue;
+        }
+      fd = open_app_owned_dir (app_dir, name, error);
+      if (fd < 0)
         return FALSE;
-      add_mount (b, MOUNT_BIND, source, dest, FALSE);
+      /* bwrap binds exactly the directory checked here, whatever happens
+       * to the path meanwhile (another instance of the app may be running). */
+      fd_source = g_strdup_printf ("/proc/self/fd/%d", fp_bwrap_take_fd (b->bwrap, fd));
+      add_mount (b, MOUNT_BIND, fd_source, dest, FALSE);
     }
   return TRUE;
 }
@@ -888,29 +944,6 @@ set_environment (Builder *b)
     }
 }
 
-/* Like Flatpak, start in the current directory when the sandbox sees it
- * at the same path, and in home otherwise. */
-static gboolean
-cwd_is_shared (Builder *b, const char *cwd)
-{
-  for (guint i = 0; i < b->mounts->len; i++)
-    {
-      const Mount *m = g_ptr_array_index (b->mounts, i);
-
-      if ((m->op == MOUNT_BIND || m->op == MOUNT_RO_BIND) && g_str_equal (m->source, m->dest) &&
-          path_is_under (cwd, m->dest))
-        return TRUE;
-    }
-  for (guint i = 0; i < b->context->binds->len; i++)
-    {
-      const FpBind *bind = g_ptr_array_index (b->context->binds, i);
-
-      if (bind->kind != FP_BIND_TMPFS && g_str_equal (bind->source, bind->dest) &&
-          path_is_under (cwd, bind->dest) && g_file_test (bind->source, G_FILE_TEST_EXISTS))
-        return TRUE;
-    }
-  return FALSE;
-}
 
 static void
 builder_init (Builder *b, const FpSandboxSpec *spec, FpBwrap *bwrap)
@@ -993,9 +1026,12 @@ fp_sandbox_build (const FpSandboxSpec *spec,
     goto out;
   set_environment (&b);
 
+  fp_bwrap_add_env_args (bwrap);
+  /* Like Flatpak, start in the current directory when the sandbox sees it
+   * at the same path, and in home otherwise. */
   {
     g_autofree char *cwd = g_get_current_dir ();
-    fp_bwrap_add_args (bwrap, "--chdir", cwd_is_shared (&b, cwd) ? cwd : b.home, "--", NULL);
+    fp_bwrap_add_args (bwrap, "--chdir", layers_show (b.layers, cwd) ? cwd : b.home, "--", NULL);
   }
   fp_bwrap_add_argsv (bwrap, (const char *const *) spec->profile->command);
   fp_bwrap_add_argsv (bwrap, spec->args);

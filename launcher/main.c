@@ -192,13 +192,20 @@ profile_from_command_line (CommandLine *cl, int argc, char **argv, gboolean need
       g_free (profile->app_id);
       profile->app_id = g_strdup (cl->app_id);
     }
+  /* A --preset adds permissions only: who the app is and what runs come
+   * from the profile or the command line, never from a preset. */
   for (guint i = 0; i < cl->presets->len; i++)
-    if (!fp_profile_import_preset (profile, cl->presets->pdata[i], error))
-      {
-        g_prefix_error (error, "--preset=%s: ", (char *) cl->presets->pdata[i]);
-        g_clear_pointer (app_args, g_strfreev);
-        return NULL;
-      }
+    {
+      g_autoptr(FpProfile) preset = fp_profile_new ();
+
+      if (!fp_profile_import_preset (preset, cl->presets->pdata[i], error))
+        {
+          g_prefix_error (error, "--preset=%s: ", (char *) cl->presets->pdata[i]);
+          g_clear_pointer (app_args, g_strfreev);
+          return NULL;
+        }
+      fp_context_merge (profile->context, preset->context);
+    }
   fp_context_merge (profile->context, cl->cli_context);
   if (!fp_profile_validate (profile, error))
     {

@@ -97,8 +97,11 @@ if wait_for '[ -s "$TEST_TMP/port" ]'; then
     bash -c "exec 3<>/dev/tcp/127.0.0.1/$port && read -r line <&3 && [ \"\$line\" = hello ]"
   check "network off: no route to the host's loopback server" \
     run_in --app-id=$APP -- bash -c "! (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null"
+  interfaces='tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " " | grep -vx lo | wc -l'
   check "network off: only a loopback interface" \
-    run_in --app-id=$APP -- sh -c '[ "$(ls /sys/class/net 2>/dev/null | grep -v "^lo$" | wc -l)" -eq 0 ]'
+    run_in --app-id=$APP -- sh -c "[ \$($interfaces) -eq 0 ]"
+  check "  (control: with the network shared the host's interfaces show)" \
+    run_in --share=network --app-id=$APP -- sh -c "[ \$($interfaces) -gt 0 ]"
   check "--share=network reaches the host's loopback server" \
     run_in --share=network --app-id=$APP -- bash -c "exec 3<>/dev/tcp/127.0.0.1/$port && read -r line <&3 && [ \"\$line\" = hello ]"
 else
@@ -182,3 +185,38 @@ check "a symlink to a directory above home is not followed" \
   run_in --filesystem=~/links/to-above-home --app-id=$APP -- test ! -e "$HOME/links/to-above-home"
 check "a symlink into the runtime (/etc) is not followed" \
   run_in --filesystem=~/links/to-runtime:ro --app-id=$APP -- test ! -e "$HOME/links/to-runtime"
+
+# --- what the app inherits ---------------------------------------------------
+check "the app holds no fd to the instance's .ref or any .flatpak file" \
+  run_in --app-id=$APP -- sh -c '! ls -l /proc/self/fd/ | grep -q "\.flatpak/"'
+preload_lines=$(run_in --env=LD_PRELOAD=/nonexistent/fauxpak-preload.so --app-id=$APP -- true 2>&1 | grep -c fauxpak-preload)
+check "a profile's LD_PRELOAD is the app's, not the host bwrap's (one loader message, not two)" \
+  test "$preload_lines" -eq 1
+check "the bwrap command line carries the app's environment" \
+  bash -c "'$FAUXPAK' info --show-bwrap --env=SHOWN=yes --app-id=$APP -- true | grep -qx SHOWN"
+check "a directory the sandbox sees at the same path is where the app starts (/usr/share)" \
+  bash -c "cd /usr/share && '$FAUXPAK' run --app-id=$APP -- pwd | grep -qx /usr/share"
+
+# --- a --preset adds permissions, never identity ----------------------------
+mkdir -p "$TEST_TMP/presets"
+cat > "$TEST_TMP/presets/team.json" <<'J'
+{ "app-id": "org.example.FromPreset", "command": ["/bin/false"], "shared": ["network"] }
+J
+check_output "--preset does not replace --app-id" "name=$APP" \
+  env FAUXPAK_PRESET_PATH="$TEST_TMP/presets" "$FAUXPAK" info --preset=team --app-id=$APP -- true
+check_output "  …but adds its permissions" "shared=network;" \
+  env FAUXPAK_PRESET_PATH="$TEST_TMP/presets" "$FAUXPAK" info --preset=team --app-id=$APP -- true
+check_output "  …and does not replace the command" "mine" \
+  env FAUXPAK_PRESET_PATH="$TEST_TMP/presets" "$FAUXPAK" run --preset=team --app-id=$APP -- echo mine
+
+# --- a persistent directory replaced by a symlink from inside ---------------
+# (Flatpak's CVE-2024-42472: the next launch would bind the link's target.)
+PERSIST_APP=org.example.Persist
+run_in --persist=.state --app-id=$PERSIST_APP -- sh -c \
+  "mv ~/.var/app/$PERSIST_APP/.state ~/.var/app/$PERSIST_APP/.old && ln -s / ~/.var/app/$PERSIST_APP/.state"
+check "  (the app could plant the symlink in its own data directory)" test -L "$HOME/.var/app/$PERSIST_APP/.state"
+check_status "the next launch refuses to bind it" 125 \
+  run_in --persist=.state --app-id=$PERSIST_APP -- touch "$HOME/.state/tmp/escaped"
+check_output "  …saying why" "is not a directory (a symlink?)" \
+  run_in --persist=.state --app-id=$PERSIST_APP -- true
+check "  …and nothing was written through it" test ! -e /tmp/escaped
