@@ -22,10 +22,8 @@ G_BEGIN_DECLS
 int fp_seccomp_create_filter_fd (const FpContext *context,
                                  GError         **error);
 
-/* Adds `--seccomp FD` (the fd handed to `bwrap`), plus, when this
- * bubblewrap can do it, `--unshare-user --disable-userns` as a second
- * barrier against nested user namespaces, and, when running as root,
- * `--cap-drop ALL`. Uses argv[0] of `bwrap` as the bubblewrap binary. */
+/* Adds `--seccomp FD`, the fd handed to `bwrap`. (Capabilities and
+ * --disable-userns are namespace settings: fp-sandbox.c, add_namespaces.) */
 gboolean fp_seccomp_add_bwrap_args (FpBwrap         *bwrap,
                                     const FpContext *context,
                                     GError         **error);
