@@ -13,13 +13,41 @@ static const char *const flatpak_only_options[] = {
   "extension-priority", "sdk", "runtime", "command", "no-desktop", "no-exports", NULL
 };
 
-static JsonNode *
-yaml_node_to_json (yaml_document_t *document, yaml_node_t *node, guint depth)
-{
-  JsonNode *result;
+/* Aliases are kept (manifests share build options through anchors), but
+ * each alias is expanded in full, so a few hundred bytes of nested aliases
+ * would become millions of nodes: the whole conversion gets a budget, far
+ * beyond any real manifest. Cycles (an anchor inside its own value) are
+ * stopped by the depth limit, which also bounds our recursion. */
+#define YAML_MAX_NODES 100000
+#define YAML_MAX_DEPTH 64
 
-  /* A hostile anchor graph could nest without end. */
-  if (node == NULL || depth > 64)
+typedef struct {
+  yaml_document_t *document;
+  const char      *path;
+  guint            nodes_left;
+} YamlConversion;
+
+static JsonNode *
+yaml_node_to_json (YamlConversion *conv, yaml_node_t *node, guint depth, GError **error)
+{
+  g_autoptr(JsonNode) result = NULL;
+
+  if (depth > YAML_MAX_DEPTH)
+    {
+      g_set_error (error, FP_ERROR, FP_ERROR_INVALID_PROFILE,
+                   "%s: the YAML is nested too deeply (more than %d levels; an alias inside its own anchor?)",
+                   conv->path, YAML_MAX_DEPTH);
+      return NULL;
+    }
+  if (conv->nodes_left == 0)
+    {
+      g_set_error (error, FP_ERROR, FP_ERROR_INVALID_PROFILE,
+                   "%s: the YAML is too large once its aliases are expanded (more than %d nodes)",
+                   conv->path, YAML_MAX_NODES);
+      return NULL;
+    }
+  conv->nodes_left--;
+  if (node == NULL)
     return json_node_new (JSON_NODE_NULL);
 
   switch (node->type)
@@ -27,41 +55,48 @@ yaml_node_to_json (yaml_document_t *document, yaml_node_t *node, guint depth)
     case YAML_SCALAR_NODE:
       result = json_node_new (JSON_NODE_VALUE);
       json_node_set_string (result, (const char *) node->data.scalar.value);
-      return result;
+      return g_steal_pointer (&result);
 
     case YAML_SEQUENCE_NODE:
       {
         JsonArray *array = json_array_new ();
 
-        for (yaml_node_item_t *item = node->data.sequence.items.start;
-             item < node->data.sequence.items.top; item++)
-          json_array_add_element (array, yaml_node_to_json (document,
-                                                            yaml_document_get_node (document, *item),
-                                                            depth + 1));
         result = json_node_new (JSON_NODE_ARRAY);
         json_node_take_array (result, array);
-        return result;
+        for (yaml_node_item_t *item = node->data.sequence.items.start;
+             item < node->data.sequence.items.top; item++)
+          {
+            JsonNode *element = yaml_node_to_json (conv, yaml_document_get_node (conv->document, *item),
+                                                   depth + 1, error);
+
+            if (element == NULL)
+              return NULL;
+            json_array_add_element (array, element);
+          }
+        return g_steal_pointer (&result);
       }
 
     case YAML_MAPPING_NODE:
       {
         JsonObject *object = json_object_new ();
 
+        result = json_node_new (JSON_NODE_OBJECT);
+        json_node_take_object (result, object);
         for (yaml_node_pair_t *pair = node->data.mapping.pairs.start;
              pair < node->data.mapping.pairs.top; pair++)
           {
-            yaml_node_t *key = yaml_document_get_node (document, pair->key);
+            yaml_node_t *key = yaml_document_get_node (conv->document, pair->key);
+            JsonNode *value;
 
             if (key == NULL || key->type != YAML_SCALAR_NODE)
               continue;
-            json_object_set_member (object, (const char *) key->data.scalar.value,
-                                    yaml_node_to_json (document,
-                                                       yaml_document_get_node (document, pair->value),
-                                                       depth + 1));
+            value = yaml_node_to_json (conv, yaml_document_get_node (conv->document, pair->value),
+                                       depth + 1, error);
+            if (value == NULL)
+              return NULL;
+            json_object_set_member (object, (const char *) key->data.scalar.value, value);
           }
-        result = json_node_new (JSON_NODE_OBJECT);
-        json_node_take_object (result, object);
-        return result;
+        return g_steal_pointer (&result);
       }
 
     case YAML_NO_NODE:
@@ -91,7 +126,11 @@ load_yaml (const char *path, const char *contents, gsize length, GError **error)
       yaml_parser_delete (&parser);
       return NULL;
     }
-  root = yaml_node_to_json (&document, yaml_document_get_root_node (&document), 0);
+  {
+    YamlConversion conv = { &document, path, YAML_MAX_NODES };
+
+    root = yaml_node_to_json (&conv, yaml_document_get_root_node (&document), 0, error);
+  }
   yaml_document_delete (&document);
   yaml_parser_delete (&parser);
   return root;

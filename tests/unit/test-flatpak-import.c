@@ -147,6 +147,71 @@ test_errors (void)
   }
 }
 
+/* Ten-way aliases six levels deep: 600 bytes of YAML that expand to
+ * millions of nodes. It must be refused quickly, naming the file, and not
+ * take the machine's memory. */
+static void
+test_alias_bomb (void)
+{
+  g_autoptr(FpTmpDir) dir = fp_tmp_dir_new ();
+  g_autoptr(GString) yaml = g_string_new ("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+  g_autofree char *path = NULL;
+  g_autoptr(FpProfile) profile = fp_profile_new ();
+  g_autoptr(GError) error = NULL;
+  gint64 start;
+
+  for (int level = 1; level <= 6; level++)
+    {
+      g_string_append_printf (yaml, "a%d: &a%d [", level, level);
+      for (int i = 0; i < 10; i++)
+        g_string_append_printf (yaml, "%s*a%d", i ? ", " : "", level - 1);
+      g_string_append (yaml, "]\n");
+    }
+  g_string_append (yaml, "app-id: com.example.Bomb\n");
+  path = fp_test_write (dir, "bomb.yaml", yaml->str);
+
+  start = g_get_monotonic_time ();
+  g_assert_false (fp_flatpak_import_manifest (profile, path, &error));
+  g_assert_error (error, FP_ERROR, FP_ERROR_INVALID_PROFILE);
+  fp_assert_contains (error->message, path);
+  fp_assert_contains (error->message, "too large");
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 2 * G_USEC_PER_SEC);
+}
+
+/* Anchors and aliases themselves are fine: manifests share build options
+ * that way. */
+static void
+test_aliases (void)
+{
+  g_autoptr(FpTmpDir) dir = fp_tmp_dir_new ();
+  g_autofree char *path = fp_test_write (dir, "aliases.yaml",
+    "app-id: com.example.Chat\n"
+    "x-args: &args [--share=network, --socket=wayland]\n"
+    "finish-args: *args\n");
+  g_autoptr(FpProfile) profile = fp_profile_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (fp_flatpak_import_manifest (profile, path, &error));
+  g_assert_no_error (error);
+  g_assert_true (fp_context_has (profile->context, FP_FLAGS_SHARED, FP_SHARE_NETWORK));
+  g_assert_true (fp_context_has (profile->context, FP_FLAGS_SOCKETS, FP_SOCKET_WAYLAND));
+}
+
+/* An anchor inside its own value is a cycle: refused, not followed. */
+static void
+test_alias_cycle (void)
+{
+  g_autoptr(FpTmpDir) dir = fp_tmp_dir_new ();
+  g_autofree char *path = fp_test_write (dir, "cycle.yaml", "app-id: a.b\nloop: &l [*l]\n");
+  g_autoptr(FpProfile) profile = fp_profile_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (fp_flatpak_import_manifest (profile, path, &error));
+  g_assert_error (error, FP_ERROR, FP_ERROR_INVALID_PROFILE);
+  fp_assert_contains (error->message, path);
+  fp_assert_contains (error->message, "nested too deeply");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -157,5 +222,8 @@ main (int argc, char **argv)
   g_test_add_func ("/flatpak-import/metadata", test_metadata);
   g_test_add_func ("/flatpak-import/profile-imports", test_profile_imports_and_overrides);
   g_test_add_func ("/flatpak-import/errors", test_errors);
+  g_test_add_func ("/flatpak-import/alias-bomb", test_alias_bomb);
+  g_test_add_func ("/flatpak-import/aliases", test_aliases);
+  g_test_add_func ("/flatpak-import/alias-cycle", test_alias_cycle);
   return g_test_run ();
 }
