@@ -202,34 +202,6 @@ fp_context_set_flag_by_name (FpContext   *context,
   return FALSE;
 }
 
-static gboolean
-has_control_chars (const char *s)
-{
-  for (; *s != '\0'; s++)
-    if ((guchar) *s < 0x20 || *s == 0x7f)
-      return TRUE;
-  return FALSE;
-}
-
-
-static gboolean
-check_text_value (const char *what, const char *value, GError **error)
-{
-  if (!g_utf8_validate (value, -1, NULL))
-    {
-      g_set_error (error, FP_ERROR, FP_ERROR_INVALID_ARGUMENT,
-                   "%s is not valid UTF-8", what);
-      return FALSE;
-    }
-  if (has_control_chars (value))
-    {
-      g_set_error (error, FP_ERROR, FP_ERROR_INVALID_ARGUMENT,
-                   "%s \"%s\" contains a newline or other control character",
-                   what, value);
-      return FALSE;
-    }
-  return TRUE;
-}
 
 gboolean
 fp_filesystem_parse (const char        *entry,
@@ -242,7 +214,7 @@ fp_filesystem_parse (const char        *entry,
   FpFilesystemMode m = FP_FILESYSTEM_READ_WRITE;
   gboolean known = FALSE;
 
-  if (!check_text_value ("filesystem entry", entry, error))
+  if (!fp_text_check ("filesystem entry", entry, error))
     return FALSE;
 
   colon = strrchr (entry, ':');
@@ -351,7 +323,7 @@ fp_context_add_persistent (FpContext  *context,
                            const char *dir,
                            GError    **error)
 {
-  if (!check_text_value ("persist directory", dir, error))
+  if (!fp_text_check ("persist directory", dir, error))
     return FALSE;
   if (dir[0] == '\0' || dir[0] == '/' || fp_path_has_dotdot (dir))
     {
@@ -390,7 +362,7 @@ fp_context_set_env (FpContext  *context,
     }
   /* A newline would survive GKeyFile escaping but confuses every reader of
    * [Environment]; nothing legitimate needs one. */
-  if (value != NULL && !check_text_value ("environment value", value, error))
+  if (value != NULL && !fp_text_check ("environment value", value, error))
     return FALSE;
   g_hash_table_replace (context->env, g_strdup (name), g_strdup (value));
   return TRUE;
@@ -544,7 +516,7 @@ add_bind_option (FpContext *context, FpBindKind kind, const char *option,
   g_autofree char *dest = NULL;
   const char *colon;
 
-  if (!check_text_value (option, value, error))
+  if (!fp_text_check (option, value, error))
     return FALSE;
   if (kind == FP_BIND_TMPFS)
     dest = g_strdup (value);

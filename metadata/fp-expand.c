@@ -112,3 +112,32 @@ fp_path_has_dotdot (const char *path)
       return TRUE;
   return FALSE;
 }
+
+static gboolean
+has_control_chars (const char *s)
+{
+  for (; *s != '\0'; s++)
+    if ((guchar) *s < 0x20 || *s == 0x7f)
+      return TRUE;
+  return FALSE;
+}
+
+
+gboolean
+fp_text_check (const char *what, const char *value, GError **error)
+{
+  if (!g_utf8_validate (value, -1, NULL))
+    {
+      g_set_error (error, FP_ERROR, FP_ERROR_INVALID_ARGUMENT,
+                   "%s is not valid UTF-8", what);
+      return FALSE;
+    }
+  if (has_control_chars (value))
+    {
+      g_set_error (error, FP_ERROR, FP_ERROR_INVALID_ARGUMENT,
+                   "%s \"%s\" contains a newline or other control character",
+                   what, value);
+      return FALSE;
+    }
+  return TRUE;
+}

@@ -18,4 +18,11 @@ char *fp_expand_home (const char *path);
  * what the user meant to grant, so grants refuse it. */
 gboolean fp_path_has_dotdot (const char *path);
 
+/* Text that ends up in .flatpak-info or on a command line: valid UTF-8
+ * and no control character (a newline could start a keyfile line). The
+ * error names `what` and the value. */
+gboolean fp_text_check (const char *what,
+                        const char *value,
+                        GError    **error);
+
 G_END_DECLS

@@ -358,6 +358,12 @@ parse_absolute_path (LoadState *state, const char *key, JsonNode *node, char **o
 
   if (!get_string (state, key, node, &raw, error))
     return FALSE;
+  {
+    GError *local_error = NULL;
+
+    if (!fp_text_check ("path", raw, &local_error))
+      return key_error (state, error, key, local_error);
+  }
   expanded = expand (state, key, raw, error);
   if (expanded == NULL)
     return FALSE;

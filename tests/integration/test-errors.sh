@@ -140,6 +140,13 @@ f=$(profile empty.json < /dev/null)
 expect_error "an empty profile is an error" "$f: the file is empty" "$FAUXPAK" run "$f"
 expect_error "a missing profile file is named" "$P/missing.json: cannot read" "$FAUXPAK" run "$P/missing.json"
 
+f=$(profile bind-control.json <<'J'
+{ "app-id": "org.example.Bad", "command": ["true"], "binds": [ { "source": "/srv/x\nfilesystems=host" } ] }
+J
+)
+expect_error "a path with a newline is refused (it would reach .flatpak-info)" \
+  "key \"binds[0].source\": path \"/srv/x" "$FAUXPAK" run "$f"
+
 # Command-line options.
 expect_error "an unknown option is refused" "Unknown option --frobnicate" "$FAUXPAK" run --frobnicate --app-id=org.example.A -- true
 expect_error "a bad --share value lists the accepted ones" \
