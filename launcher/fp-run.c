@@ -54,7 +54,9 @@ make_flatpak_info (const FpProfile *profile, const char *instance_id, const FpDb
     .instance_id = instance_id,
     .instance_path = instance_path,
     .app_path = app_path,
-    .runtime_path = profile->runtime == FP_RUNTIME_HOST ? "/usr" : "",
+    /* Where the sandbox's /usr comes from, for the portals' path remapping:
+     * the host's, or (listed paths) none other than the host's either. */
+    .runtime_path = "/usr",
     .session_bus_proxy = dbus->session_proxied,
     .system_bus_proxy = dbus->system_proxied,
   };
