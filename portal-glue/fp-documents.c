@@ -69,12 +69,23 @@ fp_documents_get_mount_point_running (GDBusConnection *session_bus)
   return get_mount_point (session_bus, G_DBUS_CALL_FLAGS_NO_AUTO_START, NULL);
 }
 
-static guint
-get_version (GDBusConnection *session_bus, GError **error)
+/* The interface version, kept on the connection: a launch asks it once
+ * however many directories it forwards. Only a usable version is kept
+ * (0 is none), so a failure is asked again, not remembered. */
+G_DEFINE_QUARK (fp-documents-version, fp_documents_version)
+
+static gboolean
+get_version (GDBusConnection *session_bus, guint *version_out, GError **error)
 {
   g_autoptr(GVariant) reply = NULL;
   g_autoptr(GVariant) value = NULL;
+  guint version = GPOINTER_TO_UINT (g_object_get_qdata (G_OBJECT (session_bus), fp_documents_version_quark ()));
 
+  if (version != 0)
+    {
+      *version_out = version;
+      return TRUE;
+    }
   reply = g_dbus_connection_call_sync (session_bus, DOCUMENTS_NAME, DOCUMENTS_PATH,
                                        "org.freedesktop.DBus.Properties", "Get",
                                        g_variant_new ("(ss)", DOCUMENTS_INTERFACE, "version"),
@@ -83,16 +94,28 @@ get_version (GDBusConnection *session_bus, GError **error)
   if (reply == NULL)
     {
       strip_remote_error (error);
-      return 0;
+      g_prefix_error (error, "cannot ask the document portal's version: ");
+      return FALSE;
     }
   g_variant_get (reply, "(v)", &value);
   if (!g_variant_is_of_type (value, G_VARIANT_TYPE_UINT32))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                    "the document portal's version property is not a uint32");
-      return 0;
+      return FALSE;
     }
-  return g_variant_get_uint32 (value);
+  version = g_variant_get_uint32 (value);
+  /* Interface versions start at 1: 0 is a broken or impostor portal, and
+   * nothing it says about what it supports can be trusted. */
+  if (version == 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "the document portal reports interface version 0, which is not a valid version");
+      return FALSE;
+    }
+  g_object_set_qdata (G_OBJECT (session_bus), fp_documents_version_quark (), GUINT_TO_POINTER (version));
+  *version_out = version;
+  return TRUE;
 }
 
 char *
@@ -130,10 +153,13 @@ fp_documents_export (GDBusConnection *session_bus,
 
   if (S_ISDIR (st.st_mode))
     {
-      guint version = get_version (session_bus, error);
+      guint version;
 
-      if (version == 0)
-        return NULL;
+      if (!get_version (session_bus, &version, error))
+        {
+          g_prefix_error (error, "cannot forward the directory %s: ", path);
+          return NULL;
+        }
       if (version < DOCUMENTS_VERSION_DIRECTORIES)
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,

@@ -196,6 +196,85 @@ check "without --file-forwarding, @@ is an ordinary argument" \
 check_status "forwarding a file that does not exist refuses to start (125)" 125 \
   "$FAUXPAK" run --file-forwarding --app-id=$APP -- true @@ "$hostdir/nonexistent" @@
 
+# start_private_bus ADDRESS: a dbus-daemon of this test's own listening on
+# ADDRESS, with the stack's configuration (nothing is activated from the
+# host); sets private_bus to the address it prints and private_bus_pid.
+start_private_bus () {
+  local file=$TEST_TMP/private-bus.$RANDOM
+  dbus-daemon --config-file="$TESTS_DIR/portal/dbus-session.conf" --address="$1" \
+    --nofork --nopidfile --print-address=3 3>"$file" 2>>"$TEST_TMP/private-bus.log" &
+  private_bus_pid=$!
+  cleanup_kill $private_bus_pid
+  wait_for '[ -s "$file" ]' 10 || return 1
+  private_bus=$(head -1 "$file")
+}
+stop_private_bus () { kill "$private_bus_pid" 2>/dev/null; wait "$private_bus_pid" 2>/dev/null; }
+# has_owner ADDRESS NAME
+has_owner () {
+  gdbus call --address "$1" -d org.freedesktop.DBus -o /org/freedesktop/DBus \
+    -m org.freedesktop.DBus.NameHasOwner "$2" 2>/dev/null | grep -q true
+}
+
+# --- a document portal's version, asked once and checked ------------------
+# A stand-in portal on a bus of its own reports the version it is given and
+# logs each call.
+cat > "$TEST_TMP/fake-documents.py" <<'PY'
+import sys
+from gi.repository import Gio, GLib
+version, mount, log = int(sys.argv[1]), sys.argv[2], open(sys.argv[3], "a", buffering=1)
+node = Gio.DBusNodeInfo.new_for_xml("""<node><interface name="org.freedesktop.portal.Documents">
+  <method name="GetMountPoint"><arg type="ay" direction="out"/></method>
+  <method name="AddFull"><arg type="ah" direction="in"/><arg type="u" direction="in"/>
+    <arg type="s" direction="in"/><arg type="as" direction="in"/>
+    <arg type="as" direction="out"/><arg type="a{sv}" direction="out"/></method>
+  <property name="version" type="u" access="read"/></interface></node>""")
+def call(conn, sender, path, iface, method, params, invocation):
+    log.write(method + "\n")
+    if method == "GetMountPoint":
+        invocation.return_value(GLib.Variant("(ay)", (mount.encode() + b"\0",)))
+    else:
+        invocation.return_value(GLib.Variant("(asa{sv})", (["fakedoc"], {})))
+def get_property(conn, sender, path, iface, name):
+    log.write("Get " + name + "\n")
+    return GLib.Variant("u", version)
+bus = Gio.bus_get_sync(Gio.BusType.SESSION, None)
+bus.register_object("/org/freedesktop/portal/documents", node.interfaces[0], call, get_property, None)
+Gio.bus_own_name_on_connection(bus, "org.freedesktop.portal.Documents", Gio.BusNameOwnerFlags.NONE, None, None)
+GLib.MainLoop().run()
+PY
+fake_docs_log=$TEST_TMP/fake-documents.log
+mkdir -p "$TEST_TMP/fake-doc/by-app/$APP" "$hostdir/dirs/one" "$hostdir/dirs/two"
+# fake_docs VERSION: a fresh stand-in portal answering with VERSION.
+fake_docs () {
+  [ -z "${fake_docs_pid:-}" ] || { kill "$fake_docs_pid"; wait "$fake_docs_pid" 2>/dev/null; }
+  wait_for '! has_owner "$private_bus" org.freedesktop.portal.Documents' 5
+  : > "$fake_docs_log"
+  DBUS_SESSION_BUS_ADDRESS=$private_bus \
+    "$PY" "$TEST_TMP/fake-documents.py" "$1" "$TEST_TMP/fake-doc" "$fake_docs_log" &
+  fake_docs_pid=$!
+  cleanup_kill $fake_docs_pid
+  wait_for 'has_owner "$private_bus" org.freedesktop.portal.Documents' 10
+}
+forward_dirs () {
+  DBUS_SESSION_BUS_ADDRESS=$private_bus "$FAUXPAK" run --file-forwarding --app-id=$APP -- \
+    echo @@ "$hostdir/dirs/one" "$hostdir/dirs/two" @@
+}
+if start_private_bus "unix:path=$TEST_TMP/docs-bus" && fake_docs 0; then
+  check_status "a document portal of version 0: forwarding a directory refuses (125)" 125 forward_dirs
+  check_output "  …saying the version is unusable" "version 0" forward_dirs
+  fake_docs 4
+  out=$(forward_dirs 2>&1)
+  check "version 4: two directories are forwarded" \
+    test "$out" = "$SANDBOX_DOC/fakedoc/one $SANDBOX_DOC/fakedoc/two"
+  check "  …and the version is asked once per launch, not per directory" \
+    test "$(grep -c '^Get version$' "$fake_docs_log")" -eq 1
+  [ "$_tap_failed" -eq 0 ] || { printf '%s\n' "$out"; cat "$fake_docs_log"; } | sed 's/^/#   /'
+  kill "$fake_docs_pid"
+  stop_private_bus
+else
+  not_ok "a private bus with a stand-in document portal starts"
+fi
+
 # --- the proxy's lifetime -------------------------------------------------
 first=$XDG_RUNTIME_DIR/.flatpak/$(run_app --app-id=$APP -- sed -n 's/^instance-id=//p' /.flatpak-info)
 check "the proxy is gone once the sandbox has exited" wait_for no_proxy_left 5
