@@ -14,6 +14,16 @@
  * between mkdir and locking; younger ones may be allocating right now. */
 #define HALF_ALLOCATED_GRACE_SECONDS 60
 
+/* Flatpak creates .ref and locks it a moment later; an unlocked .ref of
+ * Flatpak's younger than this may be one being allocated (its own garbage
+ * collection waits as long). */
+#define FLATPAK_REF_GRACE_SECONDS 3
+
+/* Beside `pid`: that process's start time, in clock ticks since boot
+ * (field 22 of /proc/PID/stat). A pid alone names whatever process the
+ * kernel gave the number to last; pid and start time name one process. */
+#define PID_START_TIME_FILE "pid-start-time"
+
 char *
 fp_instance_base_dir (void)
 {
@@ -158,18 +168,56 @@ fp_instance_open_bwrapinfo (FpInstance *instance, GError **error)
   return fd;
 }
 
+/* Field 3 (state) and field 22 (start time) of /proc/PID/stat; FALSE when
+ * there is no such process. The command name (field 2) may hold spaces and
+ * parentheses, so fields are counted from the last ')'. */
+static gboolean
+read_proc_stat (pid_t pid, char *state, guint64 *start_time)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", (int) pid);
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) fields = NULL;
+  const char *after_name;
+
+  if (pid <= 0 || !g_file_get_contents (path, &contents, NULL, NULL))
+    return FALSE;
+  after_name = strrchr (contents, ')');
+  if (after_name == NULL || after_name[1] != ' ')
+    return FALSE;
+  fields = g_strsplit (after_name + 2, " ", 21);
+  /* fields[0] is field 3, so field 22 is fields[19]. */
+  if (g_strv_length (fields) < 20 || fields[0][0] == '\0' ||
+      !g_ascii_string_to_unsigned (fields[19], 10, 0, G_MAXUINT64, start_time, NULL))
+    return FALSE;
+  *state = fields[0][0];
+  return TRUE;
+}
+
+/* The start time goes first: whenever `pid` exists, so does the start
+ * time that tells its process from a later one with the same number. */
 gboolean
 fp_instance_write_pid (FpInstance *instance, pid_t pid, GError **error)
 {
   g_autofree char *text = g_strdup_printf ("%d", (int) pid);
+  g_autofree char *start_text = NULL;
+  guint64 start_time;
+  char state;
 
-  return write_file (instance, "pid", text, strlen (text), error);
+  if (!read_proc_stat (pid, &state, &start_time))
+    {
+      g_set_error (error, FP_ERROR, FP_ERROR_SANDBOX_SETUP,
+                   "cannot read the start time of process %d from /proc/%d/stat", (int) pid, (int) pid);
+      return FALSE;
+    }
+  start_text = g_strdup_printf ("%" G_GUINT64_FORMAT, start_time);
+  return write_file (instance, PID_START_TIME_FILE, start_text, strlen (start_text), error) &&
+         write_file (instance, "pid", text, strlen (text), error);
 }
 
 static void
 remove_instance_dir (const char *dir)
 {
-  static const char *const names[] = { "info", "bwrapinfo.json", "pid", ".ref.new", ".ref", NULL };
+  static const char *const names[] = { "info", "bwrapinfo.json", "pid", PID_START_TIME_FILE, ".ref.new", ".ref", NULL };
   g_autoptr(GDir) listing = NULL;
   const char *name;
 
@@ -197,25 +245,31 @@ fp_instance_discard (FpInstance *instance)
 
 static pid_t read_pid_file (const char *dir);
 
-/* The launcher writes `pid` before it becomes bwrap. A zombie is dead. */
+/* The start time recorded beside `pid`; FALSE when there is none. */
 static gboolean
-pid_is_alive (pid_t pid)
+read_start_time_file (const char *dir, guint64 *start_time)
 {
-  g_autofree char *stat_path = NULL;
-  g_autofree char *stat = NULL;
-  const char *state;
+  g_autofree char *path = g_build_filename (dir, PID_START_TIME_FILE, NULL);
+  g_autofree char *text = NULL;
 
-  if (pid <= 0)
-    return FALSE;
-  stat_path = g_strdup_printf ("/proc/%d/stat", (int) pid);
-  if (!g_file_get_contents (stat_path, &stat, NULL, NULL))
-    return FALSE;
-  state = strrchr (stat, ')');
-  return state != NULL && state[1] == ' ' && state[2] != 'Z' && state[2] != 'X';
+  return g_file_get_contents (path, &text, NULL, NULL) &&
+         g_ascii_string_to_unsigned (g_strstrip (text), 10, 0, G_MAXUINT64, start_time, NULL);
 }
 
-/* TRUE when nobody holds a lock on .ref and the bwrap that owned the
- * instance is gone. */
+/* TRUE when nobody holds a lock on .ref and the process that wrote the pid
+ * is gone. The pid matters because after exec the launcher's lock lasts
+ * only until bwrap closes the fds it inherited, and the sandbox takes its
+ * own (--lock-file) a moment later. It must be the same process: the same
+ * pid with the same start time, not a zombie. (That the process is bwrap
+ * would not do: the number may go to another sandbox's bwrap, and the
+ * launcher is `fauxpak` until it execs.) Without a start time the
+ * directory is not ours, since we write one before the pid: Flatpak's (or
+ * an older fauxpak's), and as in Flatpak's own garbage collection the lock
+ * alone decides, once .ref is a few seconds old.
+ *
+ * Opening and closing .ref here drops any POSIX lock this process holds on
+ * it (a lock belongs to the process and goes with its first close of the
+ * file): never call this after this process has allocated an instance. */
 static gboolean
 instance_is_dead (const char *dir)
 {
@@ -223,23 +277,34 @@ instance_is_dead (const char *dir)
   struct flock lock = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
   struct stat st;
   int fd = open (ref, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  guint64 recorded;
+  guint64 start_time;
+  char state;
 
   if (fd < 0)
     {
       /* No .ref yet: dead only if it has been like this for a while. */
       if (errno == ENOENT && lstat (dir, &st) == 0)
-        return st.st_mtime + HALF_ALLOCATED_GRACE_SECONDS < (g_get_real_time () / G_USEC_PER_SEC);
+        return st.st_mtime + HALF_ALLOCATED_GRACE_SECONDS < now;
       return FALSE;
     }
-  if (fcntl (fd, F_GETLK, &lock) != 0)
+  if (fcntl (fd, F_GETLK, &lock) != 0 || fstat (fd, &st) != 0)
     {
       close (fd);
       return FALSE;
     }
   close (fd);
-  return lock.l_type == F_UNLCK && !pid_is_alive (read_pid_file (dir));
+  if (lock.l_type != F_UNLCK)
+    return FALSE;
+  if (!read_start_time_file (dir, &recorded))
+    return st.st_mtime + FLATPAK_REF_GRACE_SECONDS < now;
+  return !read_proc_stat (read_pid_file (dir), &state, &start_time) ||
+         start_time != recorded || state == 'Z' || state == 'X';
 }
 
+/* Must run before fp_instance_allocate in a launching process, never
+ * after: see instance_is_dead. */
 void
 fp_instance_collect_garbage (void)
 {

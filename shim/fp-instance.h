@@ -1,5 +1,7 @@
 /* Flatpak instances: $XDG_RUNTIME_DIR/.flatpak/<id>/ with `info`,
- * `bwrapinfo.json`, `pid` and a `.ref` lock held for the sandbox's life.
+ * `bwrapinfo.json`, `pid` and a `.ref` lock held for the sandbox's life
+ * (and, ours alone, `pid-start-time`, which tells that pid's process from
+ * a later one given the same number).
  * `flatpak ps` and the portals read these directories; the layout follows
  * what flatpak itself writes. */
 #pragma once
@@ -27,6 +29,7 @@ gboolean fp_instance_write_info (FpInstance *instance,
 int fp_instance_open_bwrapinfo (FpInstance *instance,
                                 GError    **error);
 
+/* Records `pid` (a running process) and its start time. */
 gboolean fp_instance_write_pid (FpInstance *instance,
                                 pid_t       pid,
                                 GError    **error);
@@ -34,7 +37,9 @@ gboolean fp_instance_write_pid (FpInstance *instance,
 /* Removes the directory of an instance that never started. */
 void fp_instance_discard (FpInstance *instance);
 
-/* Removes the directories of instances whose sandbox has gone. */
+/* Removes the directories of instances whose sandbox has gone. Call it
+ * before fp_instance_allocate, never after in the same process: looking at
+ * an instance's .ref drops this process's own lock on it. */
 void fp_instance_collect_garbage (void);
 
 char *fp_instance_base_dir (void);

@@ -25,6 +25,8 @@ check "pid is the launcher's pid: fauxpak became bwrap (no resident process)" \
 child=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["child-pid"])' "$dir/bwrapinfo.json")
 check "bwrapinfo.json child-pid is a live process" kill -0 "$child"
 check "bwrapinfo.json records the namespaces" grep -q '"pid-namespace"' "$dir/bwrapinfo.json"
+check "pid-start-time is the start time of that pid" \
+  bash -c "[ \"\$(cat '$dir/pid-start-time')\" = \"\$(sed 's/.*) //' /proc/$launcher/stat | cut -d' ' -f20)\" ]"
 check ".ref exists and is held locked" \
   bash -c "[ -f '$dir/.ref' ] && grep -q \"\$(stat -c %i '$dir/.ref')\" /proc/locks"
 check_output "fauxpak ps lists the instance with its pids and app id" \
@@ -64,6 +66,38 @@ mkdir "$base/456"
 "$FAUXPAK" run --app-id=$APP -- true
 check "a fresh directory without .ref is left alone (it may be allocating)" test -d "$base/456"
 rmdir "$base/456"
+
+# A pid outlives its process only as a number: once the sandbox is gone
+# the kernel may give it to anything. An unlocked instance whose pid names
+# some other live process (here our own sleep) is dead all the same.
+start_time () { sed 's/.*) //' "/proc/$1/stat" | cut -d' ' -f20; }
+sleep 300 &
+squatter=$!
+cleanup_kill $squatter
+fake_instance () {  # ID: an unlocked instance with a pid file naming the squatter
+  mkdir "$base/$1"
+  printf '[Application]\nname=%s\n\n[Instance]\ninstance-id=%s\n' "$APP" "$1" > "$base/$1/info"
+  echo "$squatter" > "$base/$1/pid"
+  touch "$base/$1/.ref"
+}
+fake_instance 1001
+echo $(( $(start_time $squatter) + 1 )) > "$base/1001/pid-start-time"  # the sandbox's, long gone
+fake_instance 1002
+start_time $squatter > "$base/1002/pid-start-time"    # the launcher, between lock and --lock-file
+fake_instance 1003                                    # made by Flatpak: no start time
+touch -d '1 minute ago' "$base/1003/.ref"
+fake_instance 1004                                    # Flatpak's, .ref not yet locked
+check "fauxpak ps does not list an instance whose pid was reused" \
+  bash -c "! '$FAUXPAK' ps | grep -q '^1001 '"
+check "  …but lists one whose process is still the one that wrote the pid" \
+  bash -c "'$FAUXPAK' ps | grep -q '^1002 '"
+"$FAUXPAK" run --app-id=$APP -- true
+check "the next launch removes an instance whose pid was reused" test ! -e "$base/1001"
+check "  …and keeps the one whose process is still the same" test -d "$base/1002"
+check "an unlocked instance without a start time, as Flatpak writes, is removed" test ! -e "$base/1003"
+check "  …unless its .ref is seconds old (Flatpak creates it before locking it)" test -d "$base/1004"
+rm -rf "$base"/100[24]
+kill $squatter; wait $squatter 2>/dev/null   # later tests wait for every child
 
 # The sandbox dies with the process that started fauxpak. Wait until this
 # launch's sandbox runs (older instance directories linger until the next
