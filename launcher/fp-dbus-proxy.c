@@ -78,15 +78,68 @@ fp_dbus_proxy_filter_args (const FpContext *context,
   return args;
 }
 
-static char *
-unix_path_from_address (const char *address)
+/* A D-Bus address is entries separated by ';', each TRANSPORT:KEY=VALUE,…
+ * with %xx escapes in the values (D-Bus specification, "Server
+ * Addresses"). Finds the socket of the first unix: entry with a path=
+ * (NULL when there is none): the one a sandbox can be given with a bind
+ * mount. And whether any entry can be reached from a sandbox that shares
+ * the host's network namespace, with no mount at all: an abstract socket
+ * (a name in the network namespace) or TCP; returned as a phrase for
+ * messages, or NULL. The server listens on every entry it announces. */
+static gboolean
+parse_bus_address (const char  *address,
+                   char       **unix_path_out,
+                   const char **network_reachable_out,
+                   GError     **error)
 {
-  const char *prefix = "unix:path=";
+  g_auto(GStrv) entries = g_strsplit (address, ";", -1);
+  g_autofree char *unix_path = NULL;
+  const char *network_reachable = NULL;
 
-  if (address == NULL || !g_str_has_prefix (address, prefix))
-    return NULL;
-  address += strlen (prefix);
-  return g_strndup (address, strcspn (address, ","));
+  for (guint i = 0; entries[i] != NULL; i++)
+    {
+      const char *colon = strchr (entries[i], ':');
+      g_autofree char *transport = NULL;
+      g_auto(GStrv) pairs = NULL;
+
+      if (entries[i][0] == '\0')
+        continue;
+      if (colon == NULL)
+        {
+          g_set_error (error, FP_ERROR, FP_ERROR_SANDBOX_SETUP,
+                       "\"%s\" is not a D-Bus address: \"%s\" has no transport", address, entries[i]);
+          return FALSE;
+        }
+      transport = g_strndup (entries[i], colon - entries[i]);
+      if (network_reachable == NULL && (g_str_equal (transport, "tcp") || g_str_equal (transport, "nonce-tcp")))
+        network_reachable = "a TCP address";
+      if (!g_str_equal (transport, "unix"))
+        continue;
+      pairs = g_strsplit (colon + 1, ",", -1);
+      for (guint j = 0; pairs[j] != NULL; j++)
+        {
+          const char *equals = strchr (pairs[j], '=');
+          g_autofree char *value = NULL;
+
+          if (pairs[j][0] == '\0')
+            continue;
+          value = equals != NULL ? g_uri_unescape_string (equals + 1, NULL) : NULL;
+          if (value == NULL || value[0] == '\0')
+            {
+              g_set_error (error, FP_ERROR, FP_ERROR_SANDBOX_SETUP,
+                           "\"%s\" is not a D-Bus address: \"%s\" is not KEY=VALUE with a value and valid %%xx escapes",
+                           address, pairs[j]);
+              return FALSE;
+            }
+          if (g_str_has_prefix (pairs[j], "path=") && unix_path == NULL)
+            unix_path = g_steal_pointer (&value);
+          else if (g_str_has_prefix (pairs[j], "abstract=") && network_reachable == NULL)
+            network_reachable = "an abstract socket";
+        }
+    }
+  *unix_path_out = g_steal_pointer (&unix_path);
+  *network_reachable_out = network_reachable;
+  return TRUE;
 }
 
 char *
@@ -134,29 +187,36 @@ needs_system_bus_proxy (const FpContext *context)
 /* One bus: the real socket when the app may use the bus unfiltered and it
  * is a path we can bind; otherwise the proxy, filtering unless
  * unrestricted (an abstract-socket bus cannot be bound, only proxied). */
-static void
+static gboolean
 plan_bus (FpDbusPlan      *plan,
           const FpProfile *profile,
           FpBus            bus,
           const char      *address,
           gboolean         unrestricted,
-          gboolean         log)
+          gboolean         log,
+          GError         **error)
 {
-  g_autofree char *raw_socket = unix_path_from_address (address);
+  g_autofree char *raw_socket = NULL;
   g_autofree char *proxy_socket = NULL;
+  const char *network_reachable;
 
+  if (!parse_bus_address (address, &raw_socket, &network_reachable, error))
+    return FALSE;
   if (unrestricted && raw_socket != NULL)
     {
       if (bus == FP_BUS_SESSION)
         plan->session_socket = g_steal_pointer (&raw_socket);
       else
         plan->system_socket = g_steal_pointer (&raw_socket);
-      return;
+      return TRUE;
     }
 
   proxy_socket = g_build_filename (plan->socket_dir,
                                    bus == FP_BUS_SESSION ? "session-bus-proxy" : "system-bus-proxy",
                                    NULL);
+  /* The whole address: the proxy tries its entries in order, as any
+   * client would, and shares the host's network namespace, so it reaches
+   * an abstract socket without a mount. */
   g_ptr_array_add (plan->proxy_args, g_strdup (address));
   g_ptr_array_add (plan->proxy_args, g_strdup (proxy_socket));
   if (raw_socket != NULL)
@@ -181,15 +241,17 @@ plan_bus (FpDbusPlan      *plan,
       plan->system_socket = g_steal_pointer (&proxy_socket);
       plan->system_proxied = TRUE;
     }
+  return TRUE;
 }
 
 FpDbusPlan *
 fp_dbus_plan_new (const FpProfile     *profile,
                   const char          *socket_dir,
-                  const FpDbusLogging *logging)
+                  const FpDbusLogging *logging,
+                  GError             **error)
 {
   const FpContext *context = profile->context;
-  FpDbusPlan *plan = g_new0 (FpDbusPlan, 1);
+  g_autoptr(FpDbusPlan) plan = g_new0 (FpDbusPlan, 1);
   g_autofree char *session_address = fp_dbus_session_bus_address ();
   g_autofree char *system_address = system_bus_address ();
   gboolean session_unrestricted = fp_context_has (context, FP_FLAGS_SOCKETS, FP_SOCKET_SESSION_BUS);
@@ -201,13 +263,17 @@ fp_dbus_plan_new (const FpProfile     *profile,
 
   /* As under Flatpak, every app gets the session bus, filtered unless
    * it has socket=session-bus; the system bus only when it asks. */
-  if (session_address != NULL)
-    plan_bus (plan, profile, FP_BUS_SESSION, session_address, session_unrestricted,
-              logging != NULL && logging->log_session_bus);
+  if (session_address != NULL &&
+      !plan_bus (plan, profile, FP_BUS_SESSION, session_address, session_unrestricted,
+                 logging != NULL && logging->log_session_bus, error))
+    return NULL;
   if (system_address != NULL && (system_unrestricted || needs_system_bus_proxy (context)))
-    plan_bus (plan, profile, FP_BUS_SYSTEM, system_address, system_unrestricted,
-              logging != NULL && logging->log_system_bus);
-  return plan;
+    {
+      if (!plan_bus (plan, profile, FP_BUS_SYSTEM, system_address, system_unrestricted,
+                     logging != NULL && logging->log_system_bus, error))
+        return NULL;
+    }
+  return g_steal_pointer (&plan);
 }
 
 void

@@ -48,10 +48,12 @@ typedef struct {
 
 /* Decides from the profile and the environment (DBUS_SESSION_BUS_ADDRESS,
  * DBUS_SYSTEM_BUS_ADDRESS) how the sandbox reaches each bus. Proxy
- * sockets are put in `socket_dir`; nothing is created. */
+ * sockets are put in `socket_dir`; nothing is created. Fails
+ * (FP_ERROR_SANDBOX_SETUP) on an address that does not parse. */
 FpDbusPlan *fp_dbus_plan_new (const FpProfile     *profile,
                               const char          *socket_dir,
-                              const FpDbusLogging *logging);
+                              const FpDbusLogging *logging,
+                              GError             **error);
 void        fp_dbus_plan_free (FpDbusPlan *plan);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FpDbusPlan, fp_dbus_plan_free)
 

@@ -67,7 +67,7 @@ make_flatpak_info (const FpProfile *profile, const char *instance_id, const FpDb
 /* A dry run has no instance directory; its proxy sockets are shown where
  * a launch would put them, in a directory named for what it stands for. */
 static FpDbusPlan *
-plan_dbus_without_instance (const FpProfile *profile, const FpRunOptions *options)
+plan_dbus_without_instance (const FpProfile *profile, const FpRunOptions *options, GError **error)
 {
   g_autofree char *base = fp_instance_base_dir ();
   g_autofree char *socket_dir = g_build_filename (base, "<instance-id>", NULL);
@@ -76,7 +76,7 @@ plan_dbus_without_instance (const FpProfile *profile, const FpRunOptions *option
     .log_system_bus = options != NULL && options->log_system_bus,
   };
 
-  return fp_dbus_plan_new (profile, socket_dir, &logging);
+  return fp_dbus_plan_new (profile, socket_dir, &logging, error);
 }
 
 /* The session bus, for the launcher's own calls to the document portal;
@@ -248,7 +248,9 @@ fp_run_describe_dbus_proxy (const FpProfile     *profile,
   *proxy = NULL;
   if (!fp_profile_validate (profile, error))
     return FALSE;
-  dbus = plan_dbus_without_instance (profile, options);
+  dbus = plan_dbus_without_instance (profile, options, error);
+  if (dbus == NULL)
+    return FALSE;
   if (!fp_dbus_plan_needs_proxy (dbus))
     return TRUE;
   bwrap_path = find_bwrap (error);
@@ -276,7 +278,9 @@ fp_run_describe (const FpProfile    *profile,
 
   if (!fp_profile_validate (profile, error))
     return FALSE;
-  dbus = plan_dbus_without_instance (profile, NULL);
+  dbus = plan_dbus_without_instance (profile, NULL, error);
+  if (dbus == NULL)
+    return FALSE;
   keyfile = make_flatpak_info (profile, NULL, dbus);
   if (bwrap_out != NULL)
     {
@@ -365,7 +369,9 @@ fp_run_exec (const FpProfile     *profile,
 
   /* The proxy's sockets live in the instance directory: garbage
    * collection removes them with it once the sandbox is gone. */
-  dbus = fp_dbus_plan_new (profile, instance->dir, &logging);
+  dbus = fp_dbus_plan_new (profile, instance->dir, &logging, error);
+  if (dbus == NULL)
+    goto fail;
   keyfile = make_flatpak_info (profile, instance->id, dbus);
   info_bytes = fp_flatpak_info_to_bytes (keyfile);
   if (!fp_instance_write_info (instance, info_bytes, error))

@@ -275,6 +275,31 @@ else
   not_ok "a private bus with a stand-in document portal starts"
 fi
 
+# --- bus addresses -----------------------------------------------------------
+abstract=unix:abstract=/tmp/fauxpak-test-$$
+# A bus on a path and an abstract socket at once, its address in either
+# order, the path %-escaped as D-Bus addresses are.
+mkdir -p "$TEST_TMP/a dir"
+sed "s|<listen>.*</listen>|<listen>unix:path=$TEST_TMP/a%20dir/bus</listen><listen>$abstract-multi</listen>|" \
+  "$TESTS_DIR/portal/dbus-session.conf" > "$TEST_TMP/two-listens.conf"
+dbus-daemon --config-file="$TEST_TMP/two-listens.conf" --nofork --nopidfile 2>>"$TEST_TMP/private-bus.log" &
+private_bus_pid=$!
+cleanup_kill $private_bus_pid
+path_first="unix:path=$TEST_TMP/a%20dir/bus;$abstract-multi"
+abstract_first="$abstract-multi;unix:path=$TEST_TMP/a%20dir/bus"
+if wait_for 'has_owner "$path_first" org.freedesktop.DBus' 10; then
+  check "path first, then abstract: the proxy binds the unescaped path" \
+    env DBUS_SESSION_BUS_ADDRESS="$path_first" "$FAUXPAK" run --ro-bind="$TESTS_DIR/portal:/opt/portal" \
+      --app-id=$APP -- "$PY" "$CLIENT" own $APP.Foo
+  out=$(DBUS_SESSION_BUS_ADDRESS=$abstract_first "$FAUXPAK" run --ro-bind="$TESTS_DIR/portal:/opt/portal" \
+          --socket=session-bus --app-id=$APP -- sh -c "cat /.flatpak-info; $PY $CLIENT own org.example.Raw && echo owned" 2>&1)
+  check "abstract first: --socket=session-bus binds the path entry, unproxied" \
+    bash -c "grep -qx owned <<<\"\$1\" && ! grep -q session-bus-proxy=true <<<\"\$1\"" _ "$out"
+else
+  not_ok "a private bus on a path and an abstract socket starts"
+fi
+stop_private_bus
+
 # --- the proxy's lifetime -------------------------------------------------
 first=$XDG_RUNTIME_DIR/.flatpak/$(run_app --app-id=$APP -- sed -n 's/^instance-id=//p' /.flatpak-info)
 check "the proxy is gone once the sandbox has exited" wait_for no_proxy_left 5
