@@ -184,6 +184,33 @@ needs_system_bus_proxy (const FpContext *context)
          g_hash_table_size (context->system_bus_broadcasts) > 0;
 }
 
+/* A bus the app reaches anyway through a shared network namespace would
+ * make its filter (or its absence from the profile) a fiction: the app
+ * could connect to the real bus directly, as the proxy does. There is no
+ * mount to hide an abstract socket or a TCP port, so the launch is
+ * refused unless the app is granted the bus unfiltered. */
+static gboolean
+check_bus_not_exposed (FpBus        bus,
+                       const char  *address,
+                       const char  *network_reachable,
+                       gboolean     network_shared,
+                       gboolean     proxied,
+                       GError     **error)
+{
+  gboolean session = bus == FP_BUS_SESSION;
+
+  if (network_reachable == NULL || !network_shared)
+    return TRUE;
+  g_set_error (error, FP_ERROR, FP_ERROR_SANDBOX_SETUP,
+               "the %s bus (%s) listens on %s, which an app sharing the host's network can "
+               "connect to directly, %s; run the app with --unshare=network, or grant it the "
+               "unfiltered bus knowingly with --socket=%s",
+               session ? "session" : "system", address, network_reachable,
+               proxied ? "bypassing the D-Bus filter" : "although its profile does not grant that bus",
+               session ? "session-bus" : "system-bus");
+  return FALSE;
+}
+
 /* One bus: the real socket when the app may use the bus unfiltered and it
  * is a path we can bind; otherwise the proxy, filtering unless
  * unrestricted (an abstract-socket bus cannot be bound, only proxied). */
@@ -196,11 +223,13 @@ plan_bus (FpDbusPlan      *plan,
           gboolean         log,
           GError         **error)
 {
+  gboolean network_shared = fp_context_has (profile->context, FP_FLAGS_SHARED, FP_SHARE_NETWORK);
   g_autofree char *raw_socket = NULL;
   g_autofree char *proxy_socket = NULL;
   const char *network_reachable;
 
-  if (!parse_bus_address (address, &raw_socket, &network_reachable, error))
+  if (!parse_bus_address (address, &raw_socket, &network_reachable, error) ||
+      (!unrestricted && !check_bus_not_exposed (bus, address, network_reachable, network_shared, TRUE, error)))
     return FALSE;
   if (unrestricted && raw_socket != NULL)
     {
@@ -271,6 +300,18 @@ fp_dbus_plan_new (const FpProfile     *profile,
     {
       if (!plan_bus (plan, profile, FP_BUS_SYSTEM, system_address, system_unrestricted,
                      logging != NULL && logging->log_system_bus, error))
+        return NULL;
+    }
+  else if (system_address != NULL)
+    {
+      /* Not given to the app, but reachable all the same through a
+       * shared network: refused too, since the profile says no system bus. */
+      g_autofree char *unused_path = NULL;
+      const char *network_reachable;
+
+      if (!parse_bus_address (system_address, &unused_path, &network_reachable, error) ||
+          !check_bus_not_exposed (FP_BUS_SYSTEM, system_address, network_reachable,
+                                  fp_context_has (context, FP_FLAGS_SHARED, FP_SHARE_NETWORK), FALSE, error))
         return NULL;
     }
   return g_steal_pointer (&plan);

@@ -49,7 +49,10 @@ typedef struct {
 /* Decides from the profile and the environment (DBUS_SESSION_BUS_ADDRESS,
  * DBUS_SYSTEM_BUS_ADDRESS) how the sandbox reaches each bus. Proxy
  * sockets are put in `socket_dir`; nothing is created. Fails
- * (FP_ERROR_SANDBOX_SETUP) on an address that does not parse. */
+ * (FP_ERROR_SANDBOX_SETUP) on an address that does not parse, and when
+ * the app shares the host's network and a bus it is not granted
+ * unfiltered listens where that network reaches (an abstract socket,
+ * TCP): the app could connect to it past the proxy. */
 FpDbusPlan *fp_dbus_plan_new (const FpProfile     *profile,
                               const char          *socket_dir,
                               const FpDbusLogging *logging,

@@ -2,7 +2,8 @@
 # fauxpak with real portals on a private bus: the FileChooser and document
 # portals identify the app, the filtered D-Bus (xdg-dbus-proxy) lets
 # through only what the profile allows and dies with the sandbox, files
-# are forwarded with @@, and a missing document portal is handled as the
+# are forwarded with @@, a bus on an abstract socket is not exposed to an
+# app sharing the network, and a missing document portal is handled as the
 # profile's "documents" says. Needs xdg-desktop-portal, xdg-dbus-proxy,
 # python3-gi and a read-write /dev/fuse; skips when they are missing.
 source "$(dirname "$0")/../lib.sh"
@@ -275,8 +276,43 @@ else
   not_ok "a private bus with a stand-in document portal starts"
 fi
 
-# --- bus addresses -----------------------------------------------------------
+# --- buses on abstract sockets ---------------------------------------------
+# An abstract socket belongs to the network namespace: an app that shares
+# the host's network could connect to the real bus past the proxy. fauxpak
+# refuses such a launch; without the network the proxy (which shares the
+# host's) serves the bus and its filter holds.
 abstract=unix:abstract=/tmp/fauxpak-test-$$
+if start_private_bus "$abstract"; then
+  check_status "an abstract-socket session bus with --share=network: refused (125)" 125 \
+    env DBUS_SESSION_BUS_ADDRESS="$private_bus" "$FAUXPAK" run --share=network --app-id=$APP -- true
+  check_output "  …saying why and what to do" "abstract socket" \
+    env DBUS_SESSION_BUS_ADDRESS="$private_bus" "$FAUXPAK" run --share=network --app-id=$APP -- true
+  check_output "  …(--unshare=network)" "--unshare=network" \
+    env DBUS_SESSION_BUS_ADDRESS="$private_bus" "$FAUXPAK" run --share=network --app-id=$APP -- true
+  check "  …and the app never ran" \
+    test -z "$(DBUS_SESSION_BUS_ADDRESS=$private_bus "$FAUXPAK" run --share=network --app-id=$APP -- echo started 2>/dev/null)"
+  check "without the network, the app owns <app-id>.Foo through the proxy" \
+    env DBUS_SESSION_BUS_ADDRESS="$private_bus" "$FAUXPAK" run --ro-bind="$TESTS_DIR/portal:/opt/portal" \
+      --app-id=$APP -- "$PY" "$CLIENT" own $APP.Foo
+  check "  …and the filter holds: owning a foreign name fails" \
+    env DBUS_SESSION_BUS_ADDRESS="$private_bus" "$FAUXPAK" run --ro-bind="$TESTS_DIR/portal:/opt/portal" \
+      --app-id=$APP -- sh -c "! $PY $CLIENT own org.example.Stolen 2>/dev/null"
+  check "the raw bus granted knowingly (--socket=session-bus) runs with the network" \
+    env DBUS_SESSION_BUS_ADDRESS="$private_bus" "$FAUXPAK" run --share=network --socket=session-bus --app-id=$APP -- true
+  check_status "an abstract-socket system bus with --share=network: refused (125)" 125 \
+    env DBUS_SYSTEM_BUS_ADDRESS="$private_bus" "$FAUXPAK" run --share=network \
+      --system-talk-name=org.example.Allowed --app-id=$APP -- true
+  check_status "  …even when the profile does not ask for the system bus" 125 \
+    env DBUS_SYSTEM_BUS_ADDRESS="$private_bus" "$FAUXPAK" run --share=network --app-id=$APP -- true
+  check "  …and served by the proxy without the network" \
+    env DBUS_SYSTEM_BUS_ADDRESS="$private_bus" "$FAUXPAK" run --system-talk-name=org.example.Allowed \
+      --app-id=$APP -- gdbus call --system -d org.freedesktop.DBus -o /org/freedesktop/DBus \
+        -m org.freedesktop.DBus.GetId
+  stop_private_bus
+else
+  not_ok "a private bus on $abstract starts"
+fi
+
 # A bus on a path and an abstract socket at once, its address in either
 # order, the path %-escaped as D-Bus addresses are.
 mkdir -p "$TEST_TMP/a dir"
@@ -295,6 +331,10 @@ if wait_for 'has_owner "$path_first" org.freedesktop.DBus' 10; then
           --socket=session-bus --app-id=$APP -- sh -c "cat /.flatpak-info; $PY $CLIENT own org.example.Raw && echo owned" 2>&1)
   check "abstract first: --socket=session-bus binds the path entry, unproxied" \
     bash -c "grep -qx owned <<<\"\$1\" && ! grep -q session-bus-proxy=true <<<\"\$1\"" _ "$out"
+  check_status "either order, with --share=network: refused (125), path first" 125 \
+    env DBUS_SESSION_BUS_ADDRESS="$path_first" "$FAUXPAK" run --share=network --app-id=$APP -- true
+  check_status "  …and abstract first" 125 \
+    env DBUS_SESSION_BUS_ADDRESS="$abstract_first" "$FAUXPAK" run --share=network --app-id=$APP -- true
 else
   not_ok "a private bus on a path and an abstract socket starts"
 fi
