@@ -306,8 +306,8 @@ if start_private_bus "$abstract"; then
     env DBUS_SYSTEM_BUS_ADDRESS="$private_bus" "$FAUXPAK" run --share=network --app-id=$APP -- true
   check "  …and served by the proxy without the network" \
     env DBUS_SYSTEM_BUS_ADDRESS="$private_bus" "$FAUXPAK" run --system-talk-name=org.example.Allowed \
-      --app-id=$APP -- gdbus call --system -d org.freedesktop.DBus -o /org/freedesktop/DBus \
-        -m org.freedesktop.DBus.GetId
+      --app-id=$APP -- sh -c 'gdbus call --system -d org.freedesktop.DBus -o /org/freedesktop/DBus \
+        -m org.freedesktop.DBus.GetId >/dev/null'
   stop_private_bus
 else
   not_ok "a private bus on $abstract starts"
