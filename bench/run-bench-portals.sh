@@ -52,12 +52,9 @@ done
 
 work=$(mktemp -d /tmp/fauxpak-bench-portals.XXXXXX)
 portal_started=0
-system_bus_pid=""
 cleanup() {
   local rc=$?
-  # Only what this script started: the system bus for flatpak install, the
-  # portal stack (its own pids file).
-  [ -n "$system_bus_pid" ] && stop_system_bus
+  # Only what this script started: the portal stack (its own pids file).
   [ "$portal_started" = 1 ] && portal_env_stop
   rm -rf --one-file-system "$work"
   exit "$rc"
@@ -206,13 +203,12 @@ read -r fauxpak_ms bare_ms proxy_ratio < <(ratio "$work/proxy.json" "fauxpak run
 FLATPAK_APP=org.fauxpak.BenchApp
 FLATPAK_RUNTIME=org.fauxpak.BenchPlatform
 flatpak_skip=""
+# shellcheck source=/dev/null
+. "$SOURCE_DIR/tests/flatpak/flatpak-app.sh"
 build_flatpak_app() {
   local fp=$work/flatpak src=$work/flatpak/src
-  command -v flatpak >/dev/null || { flatpak_skip="flatpak is not installed"; return 1; }
-  command -v gcc >/dev/null || { flatpak_skip="gcc is not installed (needed for a static binary)"; return 1; }
-  mkdir -p "$src" "$fp/system" "$fp/config" "$fp/bin"
-  # A private installation: never the user's or the system's.
-  export FLATPAK_USER_DIR=$fp/user FLATPAK_SYSTEM_DIR=$fp/system FLATPAK_CONFIG_DIR=$fp/config
+  flatpak_app_init "$fp" || { flatpak_skip=$FLATPAK_APP_ERROR; return 1; }
+  mkdir -p "$fp/bin"
 
   # The app: exits 0 at once; with --check it reports, like CHECK_SH, that
   # the bus socket it was given accepts a connection and what is mounted at
@@ -260,76 +256,15 @@ int main (int argc, char **argv)
   return 0;
 }
 C
-  gcc -static -O2 -o "$fp/bin/bench-true" "$src/bench-true.c" 2>"$fp/gcc.log" ||
-    { flatpak_skip="gcc -static failed (is libc6-dev / a static libc installed?): $(tail -n 3 "$fp/gcc.log")"; return 1; }
-
-  # The runtime: the static binary as /usr/bin/true, and ldconfig when the
-  # host's is static (a real runtime has one; flatpak then keeps an
-  # ld.so.cache per app, as it does for every real app).
-  mkdir -p "$src/runtime/files/bin" "$src/runtime/files/etc"
-  cp "$fp/bin/bench-true" "$src/runtime/files/bin/true"
-  for ldconfig in /sbin/ldconfig /usr/sbin/ldconfig; do
-    if [ -x "$ldconfig" ] && LC_ALL=C ldd "$ldconfig" 2>&1 | grep -q -e "not a dynamic" -e "statically linked"; then
-      cp "$ldconfig" "$src/runtime/files/bin/ldconfig"; break
-    fi
-  done
-  if [ -e "$src/runtime/files/bin/ldconfig" ]; then
-    say "flatpak runtime: static true + $ldconfig (flatpak keeps an ld.so.cache for the app)"
+  flatpak_app_static_binary "$src/bench-true.c" "$fp/bin/bench-true" &&
+    flatpak_app_runtime $FLATPAK_RUNTIME "$fp/bin/bench-true" &&
+    flatpak_app_build $FLATPAK_APP $FLATPAK_RUNTIME "$fp/bin/bench-true" ||
+    { flatpak_skip=$FLATPAK_APP_ERROR; return 1; }
+  if [ -e "$src/$FLATPAK_RUNTIME/files/bin/ldconfig" ]; then
+    say "flatpak runtime: static true + ldconfig (flatpak keeps an ld.so.cache for the app)"
   else
     say "flatpak runtime: static true, no ldconfig (no static one on the host; flatpak skips its ld.so.cache)"
   fi
-  cat >"$src/runtime/metadata" <<EOF
-[Runtime]
-name=$FLATPAK_RUNTIME
-runtime=$FLATPAK_RUNTIME/$(flatpak --default-arch)/1
-sdk=$FLATPAK_RUNTIME/$(flatpak --default-arch)/1
-EOF
-  # Installing an app as non-root asks malcontent (parental controls) on the
-  # system bus and fails without one: give the install a private, empty one.
-  # (Runs do without: flatpak skips the check when there is no system bus.)
-  start_system_bus "$fp" || { flatpak_skip="the private system bus for flatpak install did not start"; return 1; }
-  {
-    flatpak build-export --runtime --files=files "$fp/repo" "$src/runtime" 1 &&
-    flatpak --user remote-add --no-gpg-verify fauxpak-bench "file://$fp/repo" &&
-    flatpak --user install --noninteractive -y fauxpak-bench $FLATPAK_RUNTIME//1 &&
-    flatpak build-init "$src/app" $FLATPAK_APP $FLATPAK_RUNTIME $FLATPAK_RUNTIME 1 &&
-    mkdir -p "$src/app/files/bin" && cp "$fp/bin/bench-true" "$src/app/files/bin/" &&
-    flatpak build-finish --command=bench-true "$src/app" &&
-    flatpak build-export "$fp/repo" "$src/app" master &&
-    DBUS_SYSTEM_BUS_ADDRESS=$system_bus_address flatpak --user install --noninteractive -y fauxpak-bench $FLATPAK_APP//master
-  } >"$fp/build.log" 2>&1 || { flatpak_skip="building or installing the local app failed: $(tail -n 1 "$fp/build.log")"; stop_system_bus; return 1; }
-  stop_system_bus
-}
-
-start_system_bus() {  # DIR
-  local tries=100
-  cat >"$1/system-bus.conf" <<'XML'
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>system</type>
-  <auth>EXTERNAL</auth>
-  <listen>unix:tmpdir=/tmp</listen>
-  <policy context="default">
-    <allow send_destination="*"/>
-    <allow receive_sender="*"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-XML
-  system_bus_address=unix:path=$1/system-bus
-  dbus-daemon --config-file="$1/system-bus.conf" --address="$system_bus_address" --nofork --nopidfile \
-    --print-address=3 3>"$1/system-bus.address" </dev/null >"$1/system-bus.log" 2>&1 &
-  system_bus_pid=$!
-  while [ ! -s "$1/system-bus.address" ] && [ "$tries" -gt 0 ]; do sleep 0.05; tries=$((tries - 1)); done
-  [ -s "$1/system-bus.address" ]
-}
-
-stop_system_bus() {
-  [ -n "$system_bus_pid" ] || return 0
-  kill "$system_bus_pid" 2>/dev/null || true
-  wait "$system_bus_pid" 2>/dev/null || true
-  system_bus_pid=""
 }
 
 say ""
