@@ -8,6 +8,7 @@
 
 #include <gio/gio.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <unistd.h>
@@ -79,10 +80,8 @@ plan_dbus_without_instance (const FpProfile *profile, const FpRunOptions *option
   return fp_dbus_plan_new (profile, socket_dir, &logging, error);
 }
 
-/* The session bus, for the launcher's own calls to the document portal;
- * NULL with no error when there is none to connect to. */
-static GDBusConnection *
-connect_session_bus (GError **error)
+GDBusConnection *
+fp_connect_session_bus (GError **error)
 {
   g_autofree char *address = fp_dbus_session_bus_address ();
   GDBusConnection *bus;
@@ -115,7 +114,7 @@ find_documents (const FpProfile *profile,
   *mount_out = NULL;
   if (profile->documents == FP_DOCUMENTS_OFF)
     return TRUE;
-  bus = connect_session_bus (&local_error);
+  bus = fp_connect_session_bus (&local_error);
   if (bus != NULL)
     *mount_out = fp_documents_get_mount_point (bus, &local_error);
   if (*mount_out != NULL)
@@ -294,7 +293,7 @@ fp_run_describe (const FpProfile    *profile,
       info_bytes = fp_flatpak_info_to_bytes (keyfile);
       /* Documents only if the portal runs already: asking one that does
        * not would start it, and a dry run changes nothing. */
-      session_bus = connect_session_bus (NULL);
+      session_bus = fp_connect_session_bus (NULL);
       if (session_bus != NULL && profile->documents != FP_DOCUMENTS_OFF)
         documents_mount = fp_documents_get_mount_point_running (session_bus);
       spec.profile = profile;
@@ -312,6 +311,101 @@ fp_run_describe (const FpProfile    *profile,
   if (flatpak_info != NULL)
     *flatpak_info = g_steal_pointer (&keyfile);
   return TRUE;
+}
+
+/* The program a launch would run, as bwrap's execvp will look for it:
+ * a path as it is, a bare name in the sandbox's PATH (the profile's, or
+ * ours, which the sandbox inherits). NULL when there is none. */
+static char *
+find_program (const FpProfile *profile)
+{
+  const char *program = profile->command[0];
+  const char *path;
+  g_auto(GStrv) dirs = NULL;
+
+  if (strchr (program, '/') != NULL)
+    return g_canonicalize_filename (program, NULL);
+  if (g_hash_table_contains (profile->context->env, "PATH"))
+    path = g_hash_table_lookup (profile->context->env, "PATH");
+  else
+    path = g_getenv ("PATH");
+  dirs = g_strsplit (path ? path : "/usr/local/bin:/usr/bin:/bin", ":", -1);
+  for (guint i = 0; dirs[i] != NULL; i++)
+    {
+      g_autofree char *candidate = NULL;
+
+      if (!g_path_is_absolute (dirs[i]))
+        continue;
+      candidate = g_build_filename (dirs[i], program, NULL);
+      if (g_file_test (candidate, G_FILE_TEST_IS_EXECUTABLE) && !g_file_test (candidate, G_FILE_TEST_IS_DIR))
+        return g_steal_pointer (&candidate);
+    }
+  return NULL;
+}
+
+/* A program that is missing, or that the sandbox would not see, is
+ * refused before anything is created, with its name, rather than by
+ * bubblewrap's execvp once the sandbox is half built. */
+static gboolean
+check_program (const FpProfile *profile, GError **error)
+{
+  g_autofree char *program = find_program (profile);
+  g_autofree char *resolved = NULL;
+  g_autoptr(GBytes) no_info = g_bytes_new_static ("", 0);
+  g_autoptr(FpSandboxView) view = NULL;
+  FpSandboxSpec spec = { .profile = profile, .flatpak_info = no_info, .info_fd = -1, .dry_run = TRUE };
+
+  if (program == NULL || !g_file_test (program, G_FILE_TEST_IS_EXECUTABLE) ||
+      g_file_test (program, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, FP_ERROR, FP_ERROR_NOT_FOUND,
+                   strchr (profile->command[0], '/') ? "program %s does not exist or is not executable"
+                                                     : "program %s not found in PATH",
+                   profile->command[0]);
+      return FALSE;
+    }
+  /* The file itself: /bin/sh is /usr/bin/dash through the sandbox's own
+   * /bin link. */
+  resolved = realpath (program, NULL);
+  view = fp_sandbox_view_new (&spec, error);
+  if (view == NULL)
+    return FALSE;
+  if (resolved == NULL || !fp_sandbox_view_shows (view, resolved))
+    {
+      g_set_error (error, FP_ERROR, FP_ERROR_NOT_FOUND,
+                   "program %s is not visible inside the sandbox; grant it with --filesystem=%s:ro "
+                   "or put it in the profile's \"runtime\" paths", program, program);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+print_argv (const char *what, GPtrArray *argv)
+{
+  g_autoptr(GString) line = g_string_new (NULL);
+
+  for (guint i = 0; i < argv->len && g_ptr_array_index (argv, i) != NULL; i++)
+    {
+      g_autofree char *quoted = g_shell_quote (g_ptr_array_index (argv, i));
+
+      g_string_append_printf (line, " %s", quoted);
+    }
+  g_printerr ("fauxpak: %s:%s\n", what, line->str);
+}
+
+/* --verbose: what the launch grants, as the sandbox's .flatpak-info
+ * says it, and the command lines that make it. */
+static void
+print_verbose_permissions (GKeyFile *keyfile)
+{
+  g_autofree char *data = g_key_file_to_data (keyfile, NULL, NULL);
+  g_auto(GStrv) lines = g_strsplit (data, "\n", -1);
+
+  g_printerr ("fauxpak: the sandbox's permissions (its /.flatpak-info):\n");
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (lines[i][0] != '\0')
+      g_printerr ("fauxpak:   %s\n", lines[i]);
 }
 
 /* bwrap's --die-with-parent only takes effect once bwrap runs; a parent
@@ -361,6 +455,8 @@ fp_run_exec (const FpProfile     *profile,
   bwrap_path = find_bwrap (error);
   if (bwrap_path == NULL)
     return FALSE;
+  if (!check_program (profile, error))
+    return FALSE;
 
   fp_instance_collect_garbage ();
   instance = fp_instance_allocate (error);
@@ -376,6 +472,12 @@ fp_run_exec (const FpProfile     *profile,
   info_bytes = fp_flatpak_info_to_bytes (keyfile);
   if (!fp_instance_write_info (instance, info_bytes, error))
     goto fail;
+  if (options->verbose)
+    {
+      print_verbose_permissions (keyfile);
+      if (fp_dbus_plan_needs_proxy (dbus))
+        print_argv ("xdg-dbus-proxy arguments (in a bwrap of its own)", dbus->proxy_args);
+    }
   /* The proxy comes up (a bwrap of its own) while we ask the document
    * portal and build the sandbox's arguments. */
   if (fp_dbus_plan_needs_proxy (dbus))
@@ -403,6 +505,7 @@ fp_run_exec (const FpProfile     *profile,
   spec.system_bus_socket = dbus->system_socket;
   spec.documents_mount = documents_mount;
   spec.instance_ref = instance_ref = g_build_filename (instance->dir, ".ref", NULL);
+  spec.cwd = options->cwd;
   if (options->file_forwarding)
     {
       forwarded_args = forward_files (&spec, session_bus, args, error);
@@ -422,6 +525,8 @@ fp_run_exec (const FpProfile     *profile,
     }
   if (!fp_sandbox_build (&spec, bwrap, error))
     goto fail;
+  if (options->verbose)
+    print_argv ("bubblewrap", bwrap->argv);
 
   /* After exec, bwrap is this pid. Our lock on .ref goes with the exec
    * (close-on-exec: the app must not inherit an fd to a host file); until

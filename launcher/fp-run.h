@@ -1,7 +1,7 @@
 /* A launch from a loaded profile to a running sandbox, step by step. */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 #include "fp-bwrap.h"
 #include "fp-profile.h"
 
@@ -17,6 +17,8 @@ typedef struct {
                               * portal when the sandbox does not see them */
   gboolean log_session_bus;  /* the D-Bus proxy logs the app's traffic on stderr */
   gboolean log_system_bus;
+  char    *cwd;              /* where the app starts, inside the sandbox, or NULL */
+  gboolean verbose;          /* the grants and command lines, on stderr */
 } FpRunOptions;
 
 /* Builds the sandbox and replaces this process with bwrap. Returns only
@@ -42,5 +44,10 @@ gboolean fp_run_describe_dbus_proxy (const FpProfile     *profile,
                                      const FpRunOptions  *options,
                                      FpBwrap            **proxy,
                                      GError             **error);
+
+/* The session bus (DBUS_SESSION_BUS_ADDRESS), for fauxpak's own calls to
+ * the document portal and the permission store; NULL with no error when
+ * there is none to connect to. */
+GDBusConnection *fp_connect_session_bus (GError **error);
 
 G_END_DECLS

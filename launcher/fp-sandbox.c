@@ -1031,7 +1031,8 @@ fp_sandbox_build (const FpSandboxSpec *spec,
    * at the same path, and in home otherwise. */
   {
     g_autofree char *cwd = g_get_current_dir ();
-    fp_bwrap_add_args (bwrap, "--chdir", layers_show (b.layers, cwd) ? cwd : b.home, "--", NULL);
+    fp_bwrap_add_args (bwrap, "--chdir", spec->cwd ? spec->cwd : layers_show (b.layers, cwd) ? cwd : b.home,
+                       "--", NULL);
   }
   fp_bwrap_add_argsv (bwrap, (const char *const *) spec->profile->command);
   fp_bwrap_add_argsv (bwrap, spec->args);

@@ -20,6 +20,8 @@ typedef struct {
   int                sync_fd;       /* bwrap --sync-fd; 0 or -1 for none (0 is stdin,
                                      * never ours), so a zeroed spec asks for none */
   const char        *instance_ref;  /* host .ref the sandbox keeps locked, or NULL */
+  const char        *cwd;           /* the app's directory inside, or NULL: the
+                                     * current one if the sandbox sees it, else home */
   gboolean           dry_run;       /* change nothing on the host */
 } FpSandboxSpec;
 

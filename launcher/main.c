@@ -1,9 +1,13 @@
-/* The fauxpak command: run, info, ps, help. */
+/* The fauxpak command: run and info here, the other commands in
+ * fp-cmd-*.c, dispatched from the table below. */
 #include "config.h"
 #include "fp-app-id.h"
+#include "fp-cmd.h"
+#include "fp-cmd-options.h"
 #include "fp-error.h"
-#include "fp-instance.h"
+#include "fp-override.h"
 #include "fp-profile.h"
+#include "fp-suggest.h"
 #include "fp-run.h"
 
 #include <gio/gio.h>
@@ -18,7 +22,11 @@ typedef struct {
   gboolean show_bwrap;
   char *bwrap_data_dir;
   gboolean show_dbus_proxy;
-  FpRunOptions run_options;  /* --file-forwarding, --log-session-bus, --log-system-bus */
+  char *command;             /* --command: another program, the profile's permissions */
+  gboolean sandbox;          /* --sandbox: none of the profile's or override's permissions */
+  FpRunOptions run_options;  /* --file-forwarding, --log-*-bus, --cwd, --verbose */
+  GPtrArray *option_names;   /* every long option, for "did you mean" */
+  gboolean command_follows;  /* a "--" came before any profile: GOption drops it */
 } CommandLine;
 
 static gboolean
@@ -41,37 +49,6 @@ preset_option_cb (const char *option_name, const char *value, gpointer user_data
   return TRUE;
 }
 
-static const struct {
-  const char *name;
-  const char *description;
-  const char *arg;
-} permission_help[] = {
-  { "share", "Share with the host: network or ipc", "WHAT" },
-  { "unshare", "Unshare with the host: network or ipc", "WHAT" },
-  { "socket", "Expose a socket: x11, wayland, fallback-x11, pulseaudio, pipewire, session-bus, system-bus, ssh-auth, pcsc, cups, gpg-agent", "SOCKET" },
-  { "nosocket", "Do not expose a socket", "SOCKET" },
-  { "device", "Expose a device: dri, all, kvm, shm, input, usb", "DEVICE" },
-  { "nodevice", "Do not expose a device", "DEVICE" },
-  { "allow", "Allow a feature: devel, multiarch, bluetooth, canbus, per-app-dev-shm", "FEATURE" },
-  { "disallow", "Do not allow a feature", "FEATURE" },
-  { "filesystem", "Expose a path (absolute, ~/dir, home, host, host-os, host-etc, xdg-download, xdg-run/…), optionally :ro, :rw or :create", "FILESYSTEM[:ro|:rw|:create]" },
-  { "nofilesystem", "Do not expose a filesystem entry", "FILESYSTEM" },
-  { "persist", "Keep ~/DIR in ~/.var/app/APP-ID/DIR", "DIR" },
-  { "env", "Set an environment variable", "VAR=VALUE" },
-  { "unset-env", "Remove an environment variable", "VAR" },
-  { "talk-name", "Allow talking to a name on the session bus", "NAME" },
-  { "no-talk-name", "Forbid talking to a name on the session bus", "NAME" },
-  { "own-name", "Allow owning a name on the session bus", "NAME" },
-  { "see-name", "Allow seeing a name on the session bus", "NAME" },
-  { "system-talk-name", "Allow talking to a name on the system bus", "NAME" },
-  { "system-no-talk-name", "Forbid talking to a name on the system bus", "NAME" },
-  { "system-own-name", "Allow owning a name on the system bus", "NAME" },
-  { "system-see-name", "Allow seeing a name on the system bus", "NAME" },
-  { "bind", "Bind a host path read-write, at DEST if given", "SRC[:DEST]" },
-  { "ro-bind", "Bind a host path read-only, at DEST if given", "SRC[:DEST]" },
-  { "dev-bind", "Bind a host path with device access, at DEST if given", "SRC[:DEST]" },
-  { "tmpfs", "Mount an empty tmpfs at DEST", "DEST" },
-};
 
 static GOptionContext *
 make_option_context (const char *parameter_string, const char *summary,
@@ -99,6 +76,14 @@ make_option_context (const char *parameter_string, const char *summary,
                                          "Log the app's session bus traffic, and what the filter denies, on stderr", NULL };
   GOptionEntry log_system_bus_entry = { "log-system-bus", 0, 0, G_OPTION_ARG_NONE, &cl->run_options.log_system_bus,
                                         "Log the app's system bus traffic, and what the filter denies, on stderr", NULL };
+  GOptionEntry command_entry = { "command", 0, 0, G_OPTION_ARG_FILENAME, &cl->command,
+                                 "Run CMD instead of the profile's command, with the same permissions (a shell to debug an app)", "CMD" };
+  GOptionEntry cwd_entry = { "cwd", 0, 0, G_OPTION_ARG_FILENAME, &cl->run_options.cwd,
+                             "Start in DIR, a directory inside the sandbox", "DIR" };
+  GOptionEntry sandbox_entry = { "sandbox", 0, 0, G_OPTION_ARG_NONE, &cl->sandbox,
+                                 "Drop the profile's and the override's permissions (as flatpak run --sandbox); options still add", NULL };
+  GOptionEntry verbose_entry = { "verbose", 'v', 0, G_OPTION_ARG_NONE, &cl->run_options.verbose,
+                                 "Print the permissions granted, the D-Bus proxy's and bubblewrap's command lines on stderr", NULL };
 
   if (with_show_bwrap)
     {
@@ -107,17 +92,21 @@ make_option_context (const char *parameter_string, const char *summary,
       g_array_append_val (entries, show_dbus_proxy_entry);
     }
   else
-    g_array_append_val (entries, file_forwarding_entry);
+    {
+      g_array_append_val (entries, file_forwarding_entry);
+      g_array_append_val (entries, cwd_entry);
+      g_array_append_val (entries, verbose_entry);
+    }
+  g_array_append_val (entries, command_entry);
+  g_array_append_val (entries, sandbox_entry);
   g_array_append_val (entries, log_session_bus_entry);
   g_array_append_val (entries, log_system_bus_entry);
-  for (gsize i = 0; i < G_N_ELEMENTS (permission_help); i++)
-    {
-      GOptionEntry entry = { permission_help[i].name, 0, 0, G_OPTION_ARG_CALLBACK,
-                             permission_option_cb, permission_help[i].description,
-                             permission_help[i].arg };
-      g_array_append_val (entries, entry);
-    }
+  fp_cmd_add_permission_entries (entries, permission_option_cb);
   g_option_group_add_entries (group, (GOptionEntry *) entries->data);
+  for (guint i = 0; i < entries->len; i++)
+    g_ptr_array_add (cl->option_names, (gpointer) g_array_index (entries, GOptionEntry, i).long_name);
+  g_ptr_array_add (cl->option_names, "help");
+  g_ptr_array_add (cl->option_names, NULL);
   g_option_context_set_main_group (context, group);
   g_option_context_set_summary (context, summary);
   /* Options end at the profile or command: what follows belongs to the app. */
@@ -125,21 +114,24 @@ make_option_context (const char *parameter_string, const char *summary,
   return context;
 }
 
-static G_GNUC_PRINTF (1, 2) int
-refuse (const char *format, ...)
+/* The app's override (fauxpak override) over the profile. */
+static gboolean
+apply_override (FpProfile *profile, GError **error)
 {
-  g_autofree char *message = NULL;
-  va_list args;
+  g_autoptr(FpContext) override = NULL;
 
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_printerr ("fauxpak: %s\n", message);
-  return FP_EXIT_REFUSED;
+  if (profile->app_id == NULL)
+    return TRUE;  /* fp_profile_validate says what is missing */
+  override = fp_override_load (profile->app_id, error);
+  if (override == NULL)
+    return FALSE;
+  fp_context_merge (profile->context, override);
+  return TRUE;
 }
 
 /* Builds the final profile from the command line: the profile file (or an
- * ad-hoc command), then --preset imports, then permission options. */
+ * ad-hoc command), the app's override, then --preset imports, then
+ * permission options. */
 static FpProfile *
 profile_from_command_line (CommandLine *cl, int argc, char **argv, gboolean needs_command,
                            char ***app_args, GError **error)
@@ -181,6 +173,14 @@ profile_from_command_line (CommandLine *cl, int argc, char **argv, gboolean need
                        "expected a profile (PROFILE.json) or --app-id=ID -- COMMAND; see fauxpak run --help");
           return NULL;
         }
+      /* After "--" comes a command, which needs an app id to be one. */
+      if (cl->command_follows)
+        {
+          g_set_error (error, FP_ERROR, FP_ERROR_INVALID_ARGUMENT,
+                       "%s: an ad-hoc sandbox needs an app id, the name portals know the app by: "
+                       "fauxpak run --app-id=org.example.App -- %s", argv[first], argv[first]);
+          return NULL;
+        }
       profile = fp_profile_load (argv[first], error);
       if (profile == NULL)
         return NULL;
@@ -192,6 +192,22 @@ profile_from_command_line (CommandLine *cl, int argc, char **argv, gboolean need
       g_free (profile->app_id);
       profile->app_id = g_strdup (cl->app_id);
     }
+  if (cl->command != NULL)
+    {
+      /* As flatpak run --command: the program alone, not the profile's
+       * default arguments (the command line's still follow). */
+      g_strfreev (profile->command);
+      profile->command = g_strdupv ((char *[]) { cl->command, NULL });
+    }
+  if (!apply_override (profile, error))
+    {
+      g_clear_pointer (app_args, g_strfreev);
+      return NULL;
+    }
+  /* flatpak run --sandbox: what the app and its override grant goes; the
+   * command line's options below still add. */
+  if (cl->sandbox)
+    fp_context_make_sandboxed (profile->context);
   /* A --preset adds permissions only: who the app is and what runs come
    * from the profile or the command line, never from a preset. */
   for (guint i = 0; i < cl->presets->len; i++)
@@ -222,12 +238,16 @@ command_line_clear (CommandLine *cl)
   g_ptr_array_unref (cl->presets);
   g_free (cl->app_id);
   g_free (cl->bwrap_data_dir);
+  g_free (cl->command);
+  g_free (cl->run_options.cwd);
+  g_ptr_array_unref (cl->option_names);
 }
 
 static int
 command_run_or_info (int argc, char **argv, gboolean is_run)
 {
-  CommandLine cl = { .cli_context = fp_context_new (), .presets = g_ptr_array_new_with_free_func (g_free) };
+  CommandLine cl = { .cli_context = fp_context_new (), .presets = g_ptr_array_new_with_free_func (g_free),
+                     .option_names = g_ptr_array_new () };
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(FpProfile) profile = NULL;
@@ -244,14 +264,23 @@ command_run_or_info (int argc, char **argv, gboolean is_run)
                            "Print the .flatpak-info a launch would write, or with --show-bwrap\n"
                            "the bubblewrap command line.", &cl, TRUE);
 
+  for (int i = 1; i < argc && !g_str_has_suffix (argv[i], ".json"); i++)
+    if (g_str_equal (argv[i], "--"))
+      {
+        cl.command_follows = TRUE;
+        break;
+      }
   if (!g_option_context_parse (context, &argc, &argv, &error))
-    status = refuse ("%s", error->message);
+    {
+      fp_cmd_suggest_option (&error, (const char *const *) cl.option_names->pdata);
+      status = fp_cmd_refuse ("%s", error->message);
+    }
   else if ((profile = profile_from_command_line (&cl, argc, argv, is_run, &app_args, &error)) == NULL)
-    status = refuse ("%s", error->message);
+    status = fp_cmd_refuse ("%s", error->message);
   else if (is_run)
     {
       fp_run_exec (profile, (const char *const *) app_args, &cl.run_options, &error);
-      status = refuse ("cannot start %s: %s", profile->app_id, error->message);
+      status = fp_cmd_refuse ("cannot start %s: %s", profile->app_id, error->message);
     }
   else
     {
@@ -262,7 +291,7 @@ command_run_or_info (int argc, char **argv, gboolean is_run)
       if (cl.show_dbus_proxy)
         {
           if (!fp_run_describe_dbus_proxy (profile, &cl.run_options, &proxy, &error))
-            status = refuse ("%s", error->message);
+            status = fp_cmd_refuse ("%s", error->message);
           else if (proxy == NULL)
             g_printerr ("fauxpak: %s would get no D-Bus proxy: no session bus, or socket=session-bus "
                         "and no system bus policy\n", profile->app_id);
@@ -272,10 +301,10 @@ command_run_or_info (int argc, char **argv, gboolean is_run)
         }
       else if (!fp_run_describe (profile, (const char *const *) app_args, &keyfile,
                                  cl.show_bwrap ? &bwrap : NULL, &error))
-        status = refuse ("%s", error->message);
+        status = fp_cmd_refuse ("%s", error->message);
       else if (cl.show_bwrap && cl.bwrap_data_dir != NULL &&
                !fp_bwrap_save_fds (bwrap, cl.bwrap_data_dir, &error))
-        status = refuse ("--bwrap-data-dir: %s", error->message);
+        status = fp_cmd_refuse ("--bwrap-data-dir: %s", error->message);
       else if (cl.show_bwrap)
         for (guint i = 0; i < bwrap->argv->len; i++)
           g_print ("%s\n", (char *) g_ptr_array_index (bwrap->argv, i));
@@ -289,28 +318,24 @@ command_run_or_info (int argc, char **argv, gboolean is_run)
   return status;
 }
 
-static int
-command_ps (int argc, char **argv)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) instances = NULL;
-
-  (void) argv;
-  if (argc > 1)
-    return refuse ("ps takes no arguments");
-  instances = fp_instance_list_running (&error);
-  if (instances == NULL)
-    return refuse ("%s", error->message);
-  g_print ("%-12s %-8s %-8s %s\n", "INSTANCE", "PID", "CHILD", "APPLICATION");
-  for (guint i = 0; i < instances->len; i++)
-    {
-      const FpInstanceSummary *s = g_ptr_array_index (instances, i);
-
-      g_print ("%-12s %-8d %-8d %s\n", s->id, (int) s->pid, (int) s->child_pid,
-               s->app_id ? s->app_id : "?");
-    }
-  return 0;
-}
+/* Every command but run and info: one line each, so that a new command
+ * is one new line. `help` is the summary `fauxpak help` prints. */
+static const struct {
+  const char *name;
+  int (*run) (int argc, char **argv);
+  const char *usage;
+} commands[] = {
+  { "ps", fp_cmd_ps, "ps [--json] [--columns=FIELD,…]" },
+  { "kill", fp_cmd_kill, "kill INSTANCE|APP-ID" },
+  { "enter", fp_cmd_enter, "enter INSTANCE|APP-ID COMMAND [ARG…]" },
+  { "override", fp_cmd_override, "override [PERMISSIONS] APP-ID | --reset APP-ID | --show APP-ID" },
+  { "permissions", fp_cmd_permissions, "permissions [--reset] APP-ID" },
+  { "documents", fp_cmd_documents, "documents [APP-ID]" },
+  { "document-export", fp_cmd_document_export, "document-export [--app=APP-ID] FILE" },
+  { "document-unexport", fp_cmd_document_unexport, "document-unexport FILE" },
+  { "presets", fp_cmd_presets, "presets" },
+  { "complete", fp_cmd_complete, NULL },  /* for shell completion: not in help */
+};
 
 static int
 command_help (void)
@@ -319,17 +344,37 @@ command_help (void)
            "  fauxpak run [PERMISSIONS] PROFILE.json [ARG…]\n"
            "  fauxpak run [PERMISSIONS] --app-id=ID -- COMMAND [ARG…]\n"
            "  fauxpak run --file-forwarding … [ARG…] @@ FILE… @@ [@@u URI… @@]\n"
-           "  fauxpak info [PERMISSIONS] [--show-bwrap | --show-dbus-proxy] (PROFILE.json | --app-id=ID)\n"
-           "  fauxpak ps\n"
-           "  fauxpak help | --version\n"
+           "  fauxpak info [PERMISSIONS] [--show-bwrap | --show-dbus-proxy] (PROFILE.json | --app-id=ID)\n");
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (commands[i].usage != NULL)
+      g_print ("  fauxpak %s\n", commands[i].usage);
+  g_print ("  fauxpak help | --version\n"
            "\n"
            "Runs an application in a bubblewrap sandbox that xdg-desktop-portal and the\n"
            "document portal treat as a Flatpak. `fauxpak run --help` lists the\n"
-           "permission options; they are flatpak run's.\n"
+           "permission options; they are flatpak run's. `fauxpak COMMAND --help`\n"
+           "describes each command; man fauxpak describes them all.\n"
            "\n"
-           "Exit status: the application's own; 125 when fauxpak refused or failed to\n"
-           "start it (the message says why).\n");
+           "Exit status: the application's own (run, enter); 125 when fauxpak refused\n"
+           "or failed (the message says why).\n");
   return 0;
+}
+
+static int
+unknown_command (const char *name)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  g_autofree char *suggestion = NULL;
+
+  g_ptr_array_add (names, "run");
+  g_ptr_array_add (names, "info");
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (commands[i].usage != NULL)
+      g_ptr_array_add (names, (gpointer) commands[i].name);
+  g_ptr_array_add (names, "help");
+  g_ptr_array_add (names, NULL);
+  suggestion = fp_suggest_text (name, (const char *const *) names->pdata);
+  return fp_cmd_refuse ("unknown command \"%s\"%s; see fauxpak help", name, suggestion);
 }
 
 int
@@ -355,7 +400,8 @@ main (int argc, char **argv)
     return command_run_or_info (argc - 1, argv + 1, TRUE);
   if (g_str_equal (argv[1], "info"))
     return command_run_or_info (argc - 1, argv + 1, FALSE);
-  if (g_str_equal (argv[1], "ps"))
-    return command_ps (argc - 1, argv + 1);
-  return refuse ("unknown command \"%s\"; expected run, info, ps or help", argv[1]);
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (argv[1], commands[i].name))
+      return commands[i].run (argc - 1, argv + 1);
+  return unknown_command (argv[1]);
 }

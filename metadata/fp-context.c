@@ -1,6 +1,7 @@
 #include "fp-context.h"
 #include "fp-error.h"
 #include "fp-expand.h"
+#include "fp-suggest.h"
 
 #include <gio/gio.h>
 #include <string.h>
@@ -103,6 +104,29 @@ fp_context_free (FpContext *context)
   g_free (context);
 }
 
+void
+fp_context_make_sandboxed (FpContext *context)
+{
+  /* Multiarch stays, as in Flatpak: it is how the app's code runs, not
+   * what it may reach. */
+  for (int kind = 0; kind < FP_FLAGS_N_KINDS; kind++)
+    {
+      guint32 keep = kind == FP_FLAGS_FEATURES ? FP_FEATURE_MULTIARCH : 0;
+
+      context->valid[kind] &= keep;
+      context->enabled[kind] &= keep;
+    }
+  g_hash_table_remove_all (context->filesystems);
+  g_hash_table_remove_all (context->persistent);
+  g_hash_table_remove_all (context->session_bus_policy);
+  g_hash_table_remove_all (context->system_bus_policy);
+  g_hash_table_remove_all (context->session_bus_calls);
+  g_hash_table_remove_all (context->session_bus_broadcasts);
+  g_hash_table_remove_all (context->system_bus_calls);
+  g_hash_table_remove_all (context->system_bus_broadcasts);
+  g_ptr_array_set_size (context->binds, 0);
+}
+
 gboolean
 fp_context_has (const FpContext *context, FpFlagsKind kind, guint32 flag)
 {
@@ -196,9 +220,10 @@ fp_context_set_flag_by_name (FpContext   *context,
       }
 
   g_autofree char *expected = join_names (names);
+  g_autofree char *suggestion = fp_suggest_text (name, names);
   g_set_error (error, FP_ERROR, FP_ERROR_INVALID_ARGUMENT,
-               "unknown %s value \"%s\"; expected one of: %s",
-               flag_keys[kind], name, expected);
+               "unknown %s value \"%s\"; expected one of: %s%s",
+               flag_keys[kind], name, expected, suggestion);
   return FALSE;
 }
 
@@ -671,23 +696,29 @@ save_policy_group (GKeyFile *keyfile, const char *group, GHashTable *policies)
     }
 }
 
-void
-fp_context_save_keyfile (const FpContext *context,
-                         GKeyFile        *keyfile)
+/* `with_revocations`: also what the context takes away ("!x11",
+ * "!home", unset-environment), as a Flatpak override keyfile says it;
+ * .flatpak-info lists only what this instance has. */
+static void
+save_keyfile (const FpContext *context,
+              GKeyFile        *keyfile,
+              gboolean         with_revocations)
 {
   g_autoptr(GPtrArray) filesystems = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) fs_keys = fp_sorted_keys (context->filesystems);
   g_autoptr(GPtrArray) persistent = fp_sorted_keys (context->persistent);
   g_autoptr(GPtrArray) env_keys = fp_sorted_keys (context->env);
+  g_autoptr(GPtrArray) unset_env = g_ptr_array_new ();
 
-  /* Only the final, enabled state: .flatpak-info describes this instance. */
   for (int kind = 0; kind < FP_FLAGS_N_KINDS; kind++)
     {
-      g_autoptr(GPtrArray) names = g_ptr_array_new ();
+      g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
 
       for (guint bit = 0; flag_names[kind][bit] != NULL; bit++)
         if (context->enabled[kind] & (1u << bit))
-          g_ptr_array_add (names, (gpointer) flag_names[kind][bit]);
+          g_ptr_array_add (names, g_strdup (flag_names[kind][bit]));
+        else if (with_revocations && (context->valid[kind] & (1u << bit)))
+          g_ptr_array_add (names, g_strconcat ("!", flag_names[kind][bit], NULL));
       if (names->len > 0)
         g_key_file_set_string_list (keyfile, "Context", flag_keys[kind],
                                     (const char *const *) names->pdata, names->len);
@@ -699,7 +730,11 @@ fp_context_save_keyfile (const FpContext *context,
       FpFilesystemMode mode = GPOINTER_TO_INT (g_hash_table_lookup (context->filesystems, location));
 
       if (mode == FP_FILESYSTEM_NONE)
-        continue;
+        {
+          if (with_revocations)
+            g_ptr_array_add (filesystems, g_strconcat ("!", location, NULL));
+          continue;
+        }
       g_ptr_array_add (filesystems, g_strconcat (location, filesystem_mode_suffix (mode), NULL));
     }
   /* Raw binds at their own path are filesystem grants the portals should know. */
@@ -729,5 +764,24 @@ fp_context_save_keyfile (const FpContext *context,
 
       if (value != NULL)
         g_key_file_set_string (keyfile, "Environment", name, value);
+      else if (with_revocations)
+        g_ptr_array_add (unset_env, (gpointer) name);
     }
+  if (unset_env->len > 0)
+    g_key_file_set_string_list (keyfile, "Context", "unset-environment",
+                                (const char *const *) unset_env->pdata, unset_env->len);
+}
+
+void
+fp_context_save_keyfile (const FpContext *context,
+                         GKeyFile        *keyfile)
+{
+  save_keyfile (context, keyfile, FALSE);
+}
+
+void
+fp_context_save_override_keyfile (const FpContext *context,
+                                  GKeyFile        *keyfile)
+{
+  save_keyfile (context, keyfile, TRUE);
 }

@@ -110,6 +110,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FpContext, fp_context_free)
 FpBind *fp_bind_new (FpBindKind kind, const char *source, const char *dest, gboolean optional);
 void    fp_bind_free (FpBind *bind);
 
+/* flatpak run --sandbox: drops every grant (shares, sockets, devices,
+ * features but multiarch, filesystems, persistent directories, bus
+ * policies and rules, binds); the environment stays. */
+void fp_context_make_sandboxed (FpContext *context);
+
 /* Later layers win: flags mentioned in `overlay` replace those in `base`,
  * filesystems, env and bus policies replace per key, binds append. */
 void fp_context_merge (FpContext       *base,
@@ -184,6 +189,13 @@ const char *const *fp_context_option_names (void);
  * [Environment] as Flatpak writes them into .flatpak-info. */
 void fp_context_save_keyfile (const FpContext *context,
                               GKeyFile        *keyfile);
+
+/* The same groups as a Flatpak override keyfile has them: revocations
+ * too ("!x11", "!home", [Context] unset-environment), so that reading it
+ * back (fp_flatpak_import_context) gives the same layer. Binds and bus
+ * call rules have no place there and are not written. */
+void fp_context_save_override_keyfile (const FpContext *context,
+                                       GKeyFile        *keyfile);
 
 /* Parses a filesystem entry into its location and mode. */
 gboolean fp_filesystem_parse (const char        *entry,

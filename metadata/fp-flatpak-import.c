@@ -319,7 +319,7 @@ keyfile_error (const char *path, const char *group, const char *key, GError *cau
 }
 
 static gboolean
-import_context_group (FpProfile *profile, GKeyFile *keyfile, const char *path, GError **error)
+import_context_group (FpContext *context, GKeyFile *keyfile, const char *path, GError **error)
 {
   g_auto(GStrv) keys = g_key_file_get_keys (keyfile, "Context", NULL, NULL);
 
@@ -340,13 +340,13 @@ import_context_group (FpProfile *profile, GKeyFile *keyfile, const char *path, G
           if (*values[j] == '\0')
             continue;
           if (kind < FP_FLAGS_N_KINDS)
-            ok = fp_context_set_flag_by_name (profile->context, kind, values[j], TRUE, &local_error);
+            ok = fp_context_set_flag_by_name (context, kind, values[j], TRUE, &local_error);
           else if (g_str_equal (keys[i], "filesystems"))
-            ok = fp_context_add_filesystem (profile->context, values[j], TRUE, &local_error);
+            ok = fp_context_add_filesystem (context, values[j], TRUE, &local_error);
           else if (g_str_equal (keys[i], "persistent"))
-            ok = fp_context_add_persistent (profile->context, values[j], &local_error);
+            ok = fp_context_add_persistent (context, values[j], &local_error);
           else if (g_str_equal (keys[i], "unset-environment"))
-            ok = fp_context_set_env (profile->context, values[j], NULL, &local_error);
+            ok = fp_context_set_env (context, values[j], NULL, &local_error);
           else
             {
               g_set_error (error, FP_ERROR, FP_ERROR_INVALID_PROFILE,
@@ -362,7 +362,7 @@ import_context_group (FpProfile *profile, GKeyFile *keyfile, const char *path, G
 }
 
 static gboolean
-import_policy_group (FpProfile *profile, GKeyFile *keyfile, const char *path,
+import_policy_group (FpContext *context, GKeyFile *keyfile, const char *path,
                      const char *group, gboolean system_bus, GError **error)
 {
   g_auto(GStrv) names = g_key_file_get_keys (keyfile, group, NULL, NULL);
@@ -372,9 +372,34 @@ import_policy_group (FpProfile *profile, GKeyFile *keyfile, const char *path,
       g_autofree char *policy = g_key_file_get_string (keyfile, group, names[i], NULL);
       GError *local_error = NULL;
 
-      if (!fp_context_set_bus_policy (profile->context, system_bus, names[i],
+      if (!fp_context_set_bus_policy (context, system_bus, names[i],
                                       policy ? policy : "", &local_error))
         return keyfile_error (path, group, names[i], local_error, error);
+    }
+  return TRUE;
+}
+
+gboolean
+fp_flatpak_import_context (FpContext  *context,
+                           GKeyFile   *keyfile,
+                           const char *path,
+                           GError    **error)
+{
+  g_auto(GStrv) env_names = NULL;
+  GError *local_error = NULL;
+
+  if (!import_context_group (context, keyfile, path, error) ||
+      !import_policy_group (context, keyfile, path, "Session Bus Policy", FALSE, error) ||
+      !import_policy_group (context, keyfile, path, "System Bus Policy", TRUE, error))
+    return FALSE;
+
+  env_names = g_key_file_get_keys (keyfile, "Environment", NULL, NULL);
+  for (guint i = 0; env_names != NULL && env_names[i] != NULL; i++)
+    {
+      g_autofree char *value = g_key_file_get_string (keyfile, "Environment", env_names[i], NULL);
+
+      if (!fp_context_set_env (context, env_names[i], value ? value : "", &local_error))
+        return keyfile_error (path, "Environment", env_names[i], local_error, error);
     }
   return TRUE;
 }
@@ -387,7 +412,6 @@ fp_flatpak_import_metadata (FpProfile  *profile,
   g_autoptr(GKeyFile) keyfile = g_key_file_new ();
   g_autofree char *app_id = NULL;
   g_autofree char *command = NULL;
-  g_auto(GStrv) env_names = NULL;
   GError *local_error = NULL;
 
   if (!g_key_file_load_from_file (keyfile, path, G_KEY_FILE_NONE, &local_error))
@@ -409,18 +433,5 @@ fp_flatpak_import_metadata (FpProfile  *profile,
   command = g_key_file_get_string (keyfile, "Application", "command", NULL);
   set_command_if_unset (profile, command);
 
-  if (!import_context_group (profile, keyfile, path, error) ||
-      !import_policy_group (profile, keyfile, path, "Session Bus Policy", FALSE, error) ||
-      !import_policy_group (profile, keyfile, path, "System Bus Policy", TRUE, error))
-    return FALSE;
-
-  env_names = g_key_file_get_keys (keyfile, "Environment", NULL, NULL);
-  for (guint i = 0; env_names != NULL && env_names[i] != NULL; i++)
-    {
-      g_autofree char *value = g_key_file_get_string (keyfile, "Environment", env_names[i], NULL);
-
-      if (!fp_context_set_env (profile->context, env_names[i], value ? value : "", &local_error))
-        return keyfile_error (path, "Environment", env_names[i], local_error, error);
-    }
-  return TRUE;
+  return fp_flatpak_import_context (profile->context, keyfile, path, error);
 }

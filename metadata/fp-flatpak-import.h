@@ -18,4 +18,13 @@ gboolean fp_flatpak_import_metadata (FpProfile  *profile,
                                      const char *path,
                                      GError    **error);
 
+/* The permission groups of such a keyfile ([Context], [Session Bus
+ * Policy], [System Bus Policy], [Environment]) applied to `context`;
+ * `path` names the file in errors. Also reads fauxpak's overrides and an
+ * instance's info, which have the same groups. */
+gboolean fp_flatpak_import_context (FpContext  *context,
+                                    GKeyFile   *keyfile,
+                                    const char *path,
+                                    GError    **error);
+
 G_END_DECLS

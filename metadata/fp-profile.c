@@ -1,5 +1,6 @@
 #include "config.h"
 #include "fp-profile.h"
+#include "fp-suggest.h"
 #include "fp-app-id.h"
 #include "fp-error.h"
 #include "fp-expand.h"
@@ -553,12 +554,37 @@ handle_ignored_text (LoadState *state, const char *key, JsonNode *node, GError *
 
 static gboolean load_file (LoadState *parent, const char *path, GError **error);
 
-static char *
-find_preset (const char *name, GError **error)
+GStrv
+fp_profile_preset_names (void)
 {
   g_auto(GStrv) dirs = fp_profile_preset_dirs ();
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) names = NULL;
+
+  for (guint i = 0; dirs[i] != NULL; i++)
+    {
+      g_autoptr(GDir) dir = g_dir_open (dirs[i], 0, NULL);
+      const char *entry;
+
+      while (dir != NULL && (entry = g_dir_read_name (dir)) != NULL)
+        if (g_str_has_suffix (entry, ".json"))
+          g_hash_table_add (seen, g_strndup (entry, strlen (entry) - strlen (".json")));
+    }
+  names = fp_sorted_keys (seen);
+  for (guint i = 0; i < names->len; i++)
+    names->pdata[i] = g_strdup (names->pdata[i]);
+  g_ptr_array_add (names, NULL);
+  return (GStrv) g_ptr_array_free (g_steal_pointer (&names), FALSE);
+}
+
+char *
+fp_profile_find_preset (const char *name, GError **error)
+{
+  g_auto(GStrv) dirs = fp_profile_preset_dirs ();
+  g_auto(GStrv) known = fp_profile_preset_names ();
   g_autofree char *file_name = g_strconcat (name, ".json", NULL);
   g_autofree char *searched = g_strjoinv (", ", dirs);
+  g_autofree char *suggestion = fp_suggest_text (name, (const char *const *) known);
 
   for (guint i = 0; dirs[i] != NULL; i++)
     {
@@ -568,7 +594,7 @@ find_preset (const char *name, GError **error)
         return g_steal_pointer (&candidate);
     }
   g_set_error (error, FP_ERROR, FP_ERROR_NOT_FOUND,
-               "no preset \"%s\" (looked in %s)", name, searched);
+               "no preset \"%s\" (looked in %s)%s", name, searched, suggestion);
   return NULL;
 }
 
@@ -603,7 +629,7 @@ handle_imports (LoadState *state, const char *key, JsonNode *node, GError **erro
         flatpak_kind = FLATPAK_METADATA_PREFIX;
 
       if (flatpak_kind == NULL && is_preset_name (name))
-        path = find_preset (name, &local_error);
+        path = fp_profile_find_preset (name, &local_error);
       else if (flatpak_kind != NULL || g_str_has_suffix (name, ".json"))
         {
           const char *file = flatpak_kind ? name + strlen (flatpak_kind) : name;
@@ -867,7 +893,7 @@ fp_profile_import_preset (FpProfile  *profile,
                           GError    **error)
 {
   g_autoptr(GPtrArray) stack = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *path = find_preset (name, error);
+  g_autofree char *path = fp_profile_find_preset (name, error);
   LoadState state = { profile, "command line", stack };
 
   if (path == NULL)

@@ -56,4 +56,12 @@ gboolean fp_profile_validate (const FpProfile *profile,
 /* Directories searched for presets, in order. */
 GStrv fp_profile_preset_dirs (void);
 
+/* Every preset name found in those directories, sorted, once each. */
+GStrv fp_profile_preset_names (void);
+
+/* The file a preset name stands for: the first of the directories that
+ * has NAME.json. An error lists where it looked. */
+char *fp_profile_find_preset (const char *name,
+                              GError    **error);
+
 G_END_DECLS

@@ -124,7 +124,9 @@ fp_documents_export (GDBusConnection *session_bus,
                      const char      *app_id,
                      GError         **error)
 {
-  static const char *const permissions[] = { "read", "write", NULL };
+  static const char *const read_write[] = { "read", "write", NULL };
+  static const char *const none[] = { NULL };
+  const char *const *permissions = app_id != NULL ? read_write : none;
   g_autoptr(GUnixFDList) fds = g_unix_fd_list_new ();
   g_autoptr(GVariant) reply = NULL;
   g_autofree const char **doc_ids = NULL;
@@ -174,7 +176,7 @@ fp_documents_export (GDBusConnection *session_bus,
       session_bus, DOCUMENTS_NAME, DOCUMENTS_PATH, DOCUMENTS_INTERFACE, "AddFull",
       g_variant_new ("(@ahus^as)",
                      g_variant_new_fixed_array (G_VARIANT_TYPE_HANDLE, &handle, 1, sizeof handle),
-                     flags, app_id, permissions),
+                     flags, app_id != NULL ? app_id : "", permissions),
       G_VARIANT_TYPE ("(asa{sv})"), G_DBUS_CALL_FLAGS_NONE, FP_DOCUMENTS_TIMEOUT_MS,
       fds, NULL, NULL, error);
   if (reply == NULL)
@@ -191,4 +193,112 @@ fp_documents_export (GDBusConnection *session_bus,
       return NULL;
     }
   return g_strdup (doc_ids[0]);
+}
+
+/* A call to the portal whose reply has `reply_type`; remote errors are
+ * stripped of their D-Bus name and prefixed with what was asked. */
+static GVariant *
+call_documents (GDBusConnection    *session_bus,
+                const char         *method,
+                GVariant           *parameters,
+                const GVariantType *reply_type,
+                GError            **error)
+{
+  GVariant *reply = g_dbus_connection_call_sync (session_bus, DOCUMENTS_NAME, DOCUMENTS_PATH,
+                                                 DOCUMENTS_INTERFACE, method, parameters, reply_type,
+                                                 G_DBUS_CALL_FLAGS_NONE, FP_DOCUMENTS_TIMEOUT_MS,
+                                                 NULL, error);
+
+  if (reply == NULL)
+    {
+      strip_remote_error (error);
+      g_prefix_error (error, "the document portal's %s failed: ", method);
+    }
+  return reply;
+}
+
+static void
+document_free (FpDocument *document)
+{
+  g_free (document->id);
+  g_free (document->path);
+  g_clear_pointer (&document->apps, g_variant_unref);
+  g_free (document);
+}
+
+static int
+compare_documents (gconstpointer a, gconstpointer b)
+{
+  const FpDocument *da = *(FpDocument *const *) a;
+  const FpDocument *db = *(FpDocument *const *) b;
+
+  return g_strcmp0 (da->path, db->path);
+}
+
+GPtrArray *
+fp_documents_list (GDBusConnection *session_bus,
+                   const char      *app_id,
+                   GError         **error)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariantIter) iter = NULL;
+  g_autoptr(GPtrArray) documents = g_ptr_array_new_with_free_func ((GDestroyNotify) document_free);
+  const char *id;
+  GVariant *path;
+
+  /* An empty app id lists every document. */
+  reply = call_documents (session_bus, "List", g_variant_new ("(s)", app_id ? app_id : ""),
+                          G_VARIANT_TYPE ("(a{say})"), error);
+  if (reply == NULL)
+    return NULL;
+  g_variant_get (reply, "(a{say})", &iter);
+  while (g_variant_iter_next (iter, "{&s@ay}", &id, &path))
+    {
+      FpDocument *document = g_new0 (FpDocument, 1);
+      g_autoptr(GVariant) info = NULL;
+
+      document->id = g_strdup (id);
+      document->path = g_variant_dup_bytestring (path, NULL);
+      g_variant_unref (path);
+      info = call_documents (session_bus, "Info", g_variant_new ("(s)", id),
+                             G_VARIANT_TYPE ("(aya{sas})"), NULL);
+      if (info != NULL)
+        document->apps = g_variant_get_child_value (info, 1);
+      g_ptr_array_add (documents, document);
+    }
+  g_ptr_array_sort (documents, compare_documents);
+  return g_steal_pointer (&documents);
+}
+
+char *
+fp_documents_lookup (GDBusConnection *session_bus,
+                     const char      *path,
+                     GError         **error)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autofree char *id = NULL;
+
+  reply = call_documents (session_bus, "Lookup", g_variant_new ("(^ay)", path),
+                          G_VARIANT_TYPE ("(s)"), error);
+  if (reply == NULL)
+    return NULL;
+  g_variant_get (reply, "(s)", &id);
+  if (id[0] == '\0')
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   "%s is not exported through the document portal (fauxpak documents lists what is)", path);
+      return NULL;
+    }
+  return g_steal_pointer (&id);
+}
+
+gboolean
+fp_documents_delete (GDBusConnection *session_bus,
+                     const char      *doc_id,
+                     GError         **error)
+{
+  g_autoptr(GVariant) reply = call_documents (session_bus, "Delete", g_variant_new ("(s)", doc_id),
+                                              G_VARIANT_TYPE ("()"), error);
+
+  return reply != NULL;
 }

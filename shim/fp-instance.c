@@ -328,7 +328,9 @@ fp_instance_summary_free (FpInstanceSummary *summary)
   if (summary == NULL)
     return;
   g_free (summary->id);
+  g_free (summary->dir);
   g_free (summary->app_id);
+  g_free (summary->command);
   g_free (summary);
 }
 
@@ -362,6 +364,56 @@ read_child_pid (const char *dir)
   if (!json_object_has_member (object, "child-pid"))
     return 0;
   return (pid_t) json_object_get_int_member (object, "child-pid");
+}
+
+pid_t
+fp_instance_first_child (pid_t pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/task/%d/children", (int) pid, (int) pid);
+  g_autofree char *text = NULL;
+  guint64 value;
+  char *end;
+
+  if (pid <= 0 || !g_file_get_contents (path, &text, NULL, NULL))
+    return 0;
+  value = g_ascii_strtoull (text, &end, 10);
+  if (end == text || value == 0 || value > G_MAXINT32)
+    return 0;
+  return (pid_t) value;
+}
+
+/* Seconds since the epoch at which `pid` started: its start time in
+ * clock ticks after boot, plus the boot time from /proc/stat. */
+static gint64
+process_start_time (pid_t pid)
+{
+  g_autofree char *stat = NULL;
+  const char *btime;
+  guint64 ticks;
+  char state;
+  long hz = sysconf (_SC_CLK_TCK);
+
+  if (pid <= 0 || hz <= 0 || !read_proc_stat (pid, &state, &ticks) ||
+      !g_file_get_contents ("/proc/stat", &stat, NULL, NULL) ||
+      (btime = strstr (stat, "\nbtime ")) == NULL)
+    return 0;
+  return g_ascii_strtoll (btime + strlen ("\nbtime "), NULL, 10) + (gint64) (ticks / (guint64) hz);
+}
+
+/* /proc/PID/cmdline with its NULs as spaces. */
+static char *
+process_command (pid_t pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/cmdline", (int) pid);
+  g_autofree char *text = NULL;
+  gsize length;
+
+  if (pid <= 0 || !g_file_get_contents (path, &text, &length, NULL) || length == 0)
+    return NULL;
+  for (gsize i = 0; i + 1 < length; i++)
+    if (text[i] == '\0')
+      text[i] = ' ';
+  return g_utf8_make_valid (text, -1);
 }
 
 static int
@@ -408,9 +460,13 @@ fp_instance_list_running (GError **error)
         continue;
       summary = g_new0 (FpInstanceSummary, 1);
       summary->id = g_strdup (name);
+      summary->dir = g_strdup (dir);
       summary->app_id = g_key_file_get_string (info, "Application", "name", NULL);
       summary->pid = read_pid_file (dir);
       summary->child_pid = read_child_pid (dir);
+      summary->app_pid = fp_instance_first_child (summary->child_pid);
+      summary->start_time = process_start_time (summary->pid);
+      summary->command = process_command (summary->app_pid);
       g_ptr_array_add (result, summary);
     }
   g_ptr_array_sort (result, compare_summaries);

@@ -46,14 +46,23 @@ char *fp_instance_base_dir (void);
 
 typedef struct {
   char *id;
+  char *dir;        /* the instance directory */
   char *app_id;
   pid_t pid;        /* bwrap */
-  pid_t child_pid;  /* the sandbox's first process, from bwrapinfo.json */
+  pid_t child_pid;  /* the sandbox's first process, from bwrapinfo.json:
+                     * bwrap's init, in the sandbox's namespaces */
+  pid_t app_pid;    /* the app: init's first child, or 0 once it is gone */
+  gint64 start_time; /* when bwrap started, seconds since the epoch, or 0 */
+  char *command;    /* the app's command line, space-separated, or NULL */
 } FpInstanceSummary;
 
 void fp_instance_summary_free (FpInstanceSummary *summary);
 
 /* Running instances, sorted by id. */
 GPtrArray *fp_instance_list_running (GError **error);
+
+/* The first child of `pid` (bwrap's init in the sandbox: the app it
+ * started), or 0 when it has none. */
+pid_t fp_instance_first_child (pid_t pid);
 
 G_END_DECLS
