@@ -313,18 +313,54 @@ fp_run_describe (const FpProfile    *profile,
   return TRUE;
 }
 
-/* The program a launch would run, as bwrap's execvp will look for it:
- * a path as it is, a bare name in the sandbox's PATH (the profile's, or
- * ours, which the sandbox inherits). NULL when there is none. */
+/* Where the host file behind a sandbox path is: a raw bind's source for
+ * what lies under its destination (the last such bind wins, as it is
+ * mounted last), the same path otherwise. *via_bind says which. */
 static char *
-find_program (const FpProfile *profile)
+host_file_of (const FpProfile *profile, const char *path, gboolean *via_bind)
+{
+  GPtrArray *binds = profile->context->binds;
+
+  *via_bind = FALSE;
+  for (guint i = binds->len; i > 0; i--)
+    {
+      const FpBind *bind = g_ptr_array_index (binds, i - 1);
+      gsize length = strlen (bind->dest);
+
+      if (!g_str_has_prefix (path, bind->dest) || (path[length] != '\0' && path[length] != '/'))
+        continue;
+      *via_bind = TRUE;
+      if (bind->kind == FP_BIND_TMPFS)
+        return NULL;  /* nothing in an empty tmpfs */
+      return g_strconcat (bind->source, path + length, NULL);
+    }
+  return g_strdup (path);
+}
+
+static gboolean
+is_program (const char *host_file)
+{
+  return host_file != NULL && g_file_test (host_file, G_FILE_TEST_IS_EXECUTABLE) &&
+         !g_file_test (host_file, G_FILE_TEST_IS_DIR);
+}
+
+/* The program a launch would run, as bwrap's execvp will look for it: a
+ * path as it is, a bare name in the sandbox's PATH (the profile's, or
+ * ours, which the sandbox inherits). Returns its host file, or NULL. */
+static char *
+find_program (const FpProfile *profile, gboolean *via_bind)
 {
   const char *program = profile->command[0];
   const char *path;
   g_auto(GStrv) dirs = NULL;
 
   if (strchr (program, '/') != NULL)
-    return g_canonicalize_filename (program, NULL);
+    {
+      g_autofree char *absolute = g_canonicalize_filename (program, NULL);
+      g_autofree char *host_file = host_file_of (profile, absolute, via_bind);
+
+      return is_program (host_file) ? g_steal_pointer (&host_file) : NULL;
+    }
   if (g_hash_table_contains (profile->context->env, "PATH"))
     path = g_hash_table_lookup (profile->context->env, "PATH");
   else
@@ -333,12 +369,14 @@ find_program (const FpProfile *profile)
   for (guint i = 0; dirs[i] != NULL; i++)
     {
       g_autofree char *candidate = NULL;
+      g_autofree char *host_file = NULL;
 
       if (!g_path_is_absolute (dirs[i]))
         continue;
       candidate = g_build_filename (dirs[i], program, NULL);
-      if (g_file_test (candidate, G_FILE_TEST_IS_EXECUTABLE) && !g_file_test (candidate, G_FILE_TEST_IS_DIR))
-        return g_steal_pointer (&candidate);
+      host_file = host_file_of (profile, candidate, via_bind);
+      if (is_program (host_file))
+        return g_steal_pointer (&host_file);
     }
   return NULL;
 }
@@ -349,14 +387,14 @@ find_program (const FpProfile *profile)
 static gboolean
 check_program (const FpProfile *profile, GError **error)
 {
-  g_autofree char *program = find_program (profile);
+  gboolean via_bind = FALSE;
+  g_autofree char *program = find_program (profile, &via_bind);
   g_autofree char *resolved = NULL;
   g_autoptr(GBytes) no_info = g_bytes_new_static ("", 0);
   g_autoptr(FpSandboxView) view = NULL;
   FpSandboxSpec spec = { .profile = profile, .flatpak_info = no_info, .info_fd = -1, .dry_run = TRUE };
 
-  if (program == NULL || !g_file_test (program, G_FILE_TEST_IS_EXECUTABLE) ||
-      g_file_test (program, G_FILE_TEST_IS_DIR))
+  if (program == NULL)
     {
       g_set_error (error, FP_ERROR, FP_ERROR_NOT_FOUND,
                    strchr (profile->command[0], '/') ? "program %s does not exist or is not executable"
@@ -364,8 +402,10 @@ check_program (const FpProfile *profile, GError **error)
                    profile->command[0]);
       return FALSE;
     }
-  /* The file itself: /bin/sh is /usr/bin/dash through the sandbox's own
-   * /bin link. */
+  /* A bind puts it there; otherwise the file itself must be seen (/bin/sh
+   * is /usr/bin/dash through the sandbox's own /bin link). */
+  if (via_bind)
+    return TRUE;
   resolved = realpath (program, NULL);
   view = fp_sandbox_view_new (&spec, error);
   if (view == NULL)

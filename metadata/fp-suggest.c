@@ -37,7 +37,10 @@ fp_suggest_nearest (const char        *word,
 
   if (length == 0 || candidates == NULL)
     return NULL;
-  /* A unique-enough prefix is what a half-typed word is. */
+  /* The same word in other case, then a prefix: what a half-typed word is. */
+  for (guint i = 0; candidates[i] != NULL; i++)
+    if (g_ascii_strcasecmp (candidates[i], word) == 0)
+      return candidates[i];
   for (guint i = 0; candidates[i] != NULL; i++)
     if (g_str_has_prefix (candidates[i], word))
       return candidates[i];

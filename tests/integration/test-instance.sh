@@ -32,7 +32,7 @@ check ".ref exists and is held locked" \
 check_output "fauxpak ps lists the instance with its pids and app id" \
   "$id" "$FAUXPAK" ps
 check "fauxpak ps shows pid, child pid and app id" \
-  bash -c "'$FAUXPAK' ps | grep -qE '^$id +$launcher +$child +$APP\$'"
+  bash -c "'$FAUXPAK' ps --columns=instance,pid,child-pid,application | grep -qE '^$id +$launcher +$child +$APP\$'"
 if command -v flatpak >/dev/null; then
   check "the real flatpak ps lists the instance and its app id" \
     bash -c "flatpak ps --columns=instance,application | grep -qP '^$id\t$APP\$'"

@@ -312,10 +312,10 @@ test_flags (void)
       "key \"shared[1]\": unknown shared value \"internet\"; expected one of: network, ipc" },
     { "{\"sockets\": [\"wayland\", \"!x12\"]}",
       "key \"sockets[1]\": unknown sockets value \"x12\"; expected one of: x11, wayland, pulseaudio, "
-      "session-bus, system-bus, fallback-x11, ssh-auth, pcsc, cups, gpg-agent, inherit-wayland-socket, pipewire" },
+      "session-bus, system-bus, fallback-x11, ssh-auth, pcsc, cups, gpg-agent, inherit-wayland-socket, pipewire; did you mean \"x11\"?" },
     { "{\"devices\": [\"gpu\"]}", "key \"devices[0]\": unknown devices value \"gpu\"; expected one of: dri, all, kvm, shm, input, usb" },
     { "{\"features\": [\"devel\", \"DEVEL\"]}",
-      "key \"features[1]\": unknown features value \"DEVEL\"; expected one of: devel, multiarch, bluetooth, canbus, per-app-dev-shm" },
+      "key \"features[1]\": unknown features value \"DEVEL\"; expected one of: devel, multiarch, bluetooth, canbus, per-app-dev-shm; did you mean \"devel\"?" },
   };
   g_autoptr(FpProfile) profile = fp_test_load_ok (
     "{\"shared\": [\"ipc\", \"!ipc\"], \"sockets\": [\"!x11\", \"x11\"], "
