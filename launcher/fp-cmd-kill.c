@@ -60,5 +60,7 @@ fp_cmd_kill (int argc, char **argv)
       for (int waited = 0; waited < KILL_WAIT_MS && !(process_gone (s->child_pid) && process_gone (s->pid)); waited += 10)
         g_usleep (10 * 1000);
     }
+  /* Gone from flatpak ps and the portals' view now, not at the next launch. */
+  fp_instance_collect_garbage ();
   return status;
 }

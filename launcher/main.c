@@ -287,7 +287,11 @@ command_run_or_info (int argc, char **argv, gboolean is_run)
       g_autoptr(GKeyFile) keyfile = NULL;
       g_autoptr(FpBwrap) bwrap = NULL;
       g_autoptr(FpBwrap) proxy = NULL;
+      g_autofree char *override = fp_override_path (profile->app_id, NULL);
 
+      /* What info prints includes the override: say where it is. */
+      if (override != NULL && g_file_test (override, G_FILE_TEST_EXISTS))
+        g_printerr ("fauxpak: %s's override applies: %s\n", profile->app_id, override);
       if (cl.show_dbus_proxy)
         {
           if (!fp_run_describe_dbus_proxy (profile, &cl.run_options, &proxy, &error))
