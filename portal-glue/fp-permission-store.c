@@ -1,4 +1,5 @@
 #include "fp-permission-store.h"
+#include "fp-context.h"
 
 #include <string.h>
 
@@ -27,7 +28,7 @@ call_store (GDBusConnection    *session_bus,
 }
 
 static int
-compare_strings (gconstpointer a, gconstpointer b)
+compare_strings (const void *a, const void *b)
 {
   return strcmp (*(const char *const *) a, *(const char *const *) b);
 }
@@ -35,18 +36,28 @@ compare_strings (gconstpointer a, gconstpointer b)
 GStrv
 fp_permission_store_tables (void)
 {
+  /* The tables xdg-desktop-portal and the document portal use, asked
+   * even before the store has written their files (it writes lazily);
+   * a table that does not exist lists no entries. */
+  static const char *const known[] = {
+    "background", "devices", "documents", "inhibit", "location", "notifications",
+    "screenshot", "wallpaper", NULL
+  };
   g_autofree char *dir_path = g_build_filename (g_get_user_data_dir (), "flatpak", "db", NULL);
   g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
-  g_autoptr(GPtrArray) tables = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
+  g_autoptr(GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) sorted = NULL;
+  const char *entry;
 
+  for (guint i = 0; known[i] != NULL; i++)
+    g_hash_table_add (names, g_strdup (known[i]));
   /* The store writes a table through a temporary file beside it. */
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    if (name[0] != '.' && strchr (name, '.') == NULL)
-      g_ptr_array_add (tables, g_strdup (name));
-  g_ptr_array_sort (tables, compare_strings);
-  g_ptr_array_add (tables, NULL);
-  return (GStrv) g_ptr_array_free (g_steal_pointer (&tables), FALSE);
+  while (dir != NULL && (entry = g_dir_read_name (dir)) != NULL)
+    if (entry[0] != '.' && strchr (entry, '.') == NULL)
+      g_hash_table_add (names, g_strdup (entry));
+  sorted = fp_sorted_keys (names);
+  g_ptr_array_add (sorted, NULL);
+  return g_strdupv ((char **) sorted->pdata);
 }
 
 void
