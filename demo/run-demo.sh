@@ -58,6 +58,10 @@ if [ ! -f "$BUILD_DIR/build.ninja" ]; then
   meson setup "$BUILD_DIR" "$SOURCE_DIR" >/dev/null || fail "meson setup failed"
 fi
 ninja -C "$BUILD_DIR" launcher/fauxpak >/dev/null || fail "the build failed (run: ninja -C $BUILD_DIR)"
+# Under sudo, the build stays the invoking user's, not root's.
+if [ "$(id -u)" -eq 0 ] && [ -n "${SUDO_UID:-}" ] && [ "$SUDO_UID" != 0 ]; then
+  chown -R "$SUDO_UID:${SUDO_GID:-$SUDO_UID}" "$BUILD_DIR"
+fi
 FAUXPAK=$BUILD_DIR/launcher/fauxpak
 say "$FAUXPAK"
 

@@ -3,6 +3,7 @@
  * data/completion/fauxpak.bash asks it; options come from each
  * command's --help. */
 #include "fp-cmd.h"
+#include "fp-app-id.h"
 #include "fp-context.h"
 #include "fp-instance.h"
 #include "fp-profile.h"
@@ -80,6 +81,20 @@ complete_instances (void)
   return 0;
 }
 
+/* App ids fauxpak knows of: those with an override. */
+static int
+complete_apps (void)
+{
+  g_autofree char *dir_path = g_build_filename (g_get_user_config_dir (), "fauxpak", "overrides", NULL);
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    if (fp_app_id_validate (name, NULL))
+      g_print ("%s\n", name);
+  return 0;
+}
+
 int
 fp_cmd_complete (int argc, char **argv)
 {
@@ -91,8 +106,10 @@ fp_cmd_complete (int argc, char **argv)
     return complete_instances ();
   else if (argc == 2 && g_str_equal (argv[1], "presets"))
     return complete_values ("preset");
+  else if (argc == 2 && g_str_equal (argv[1], "apps"))
+    return complete_apps ();
   else
-    return fp_cmd_refuse ("complete: expected commands, values OPTION, instances or presets "
+    return fp_cmd_refuse ("complete: expected commands, values OPTION, instances, apps or presets "
                           "(this command is for shell completion)");
   return 0;
 }

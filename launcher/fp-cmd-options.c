@@ -6,7 +6,7 @@
 static const FpPermissionOption permission_options[] = {
   { "share", "Share with the host: network or ipc", "WHAT" },
   { "unshare", "Unshare with the host: network or ipc", "WHAT" },
-  { "socket", "Expose a socket: x11, wayland, fallback-x11, pulseaudio, pipewire, session-bus, system-bus, ssh-auth, pcsc, cups, gpg-agent", "SOCKET" },
+  { "socket", "Expose a socket: x11, wayland, fallback-x11, pulseaudio, pipewire, session-bus, system-bus, ssh-auth, pcsc, cups, gpg-agent, inherit-wayland-socket", "SOCKET" },
   { "nosocket", "Do not expose a socket", "SOCKET" },
   { "device", "Expose a device: dri, all, kvm, shm, input, usb", "DEVICE" },
   { "nodevice", "Do not expose a device", "DEVICE" },

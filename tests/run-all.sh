@@ -13,6 +13,21 @@ FUZZ_SECONDS=${FAUXPAK_FUZZ_SECONDS:-20}
 
 step () { printf '\n=== %s\n' "$*"; }
 
+# Run with sudo from a user's checkout, the build directories made as root
+# go back to that user, who can then build and test there without sudo.
+user_tree=
+on_exit () {
+  [ -n "$user_tree" ] && rm -rf "$user_tree"
+  if [ "$(id -u)" -eq 0 ] && [ -n "${SUDO_UID:-}" ] && [ "$SUDO_UID" != 0 ]; then
+    local dir
+    for dir in build build-asan build-fuzz; do
+      [ -d "$SOURCE_DIR/$dir" ] && chown -R "$SUDO_UID:${SUDO_GID:-$SUDO_UID}" "$SOURCE_DIR/$dir"
+    done
+  fi
+  return 0
+}
+trap on_exit EXIT
+
 # Meson test programs passed and failed over every run, for the summary.
 passed=0
 failed=0
@@ -62,7 +77,6 @@ id "$UNPRIVILEGED_USER" >/dev/null 2>&1 || useradd --create-home "$UNPRIVILEGED_
 [ -c /dev/fuse ] && chmod 0666 /dev/fuse
 # A copy the user owns: the checkout may sit in a directory only root reads.
 user_tree=$(mktemp -d /tmp/fauxpak-unprivileged.XXXXXX)
-trap 'rm -rf "$user_tree"' EXIT
 (cd "$SOURCE_DIR" && tar --exclude='./build*' --exclude=./.git -cf - .) | tar -C "$user_tree" -xf -
 chown -R "$UNPRIVILEGED_USER" "$user_tree"
 chmod 755 "$user_tree"
