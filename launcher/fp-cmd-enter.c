@@ -27,6 +27,9 @@
 
 extern char **environ;
 
+/* fp_cmd_refuse's status, for the processes that _exit. */
+#define FP_CMD_EXIT_REFUSED 125
+
 /* Joined in this order, as flatpak enter does: first the user namespace
  * that owns the sandbox's mount namespace (the one bwrap made; with
  * --disable-userns the app lives in another, nested in it), which gives
@@ -304,7 +307,7 @@ run_child (const Target *t, char **command)
   if (fchdir (t->root_fd) != 0 || chroot (".") != 0)
     {
       fp_cmd_refuse ("enter: cannot change into the sandbox's root: %s", g_strerror (errno));
-      _exit (125);
+      _exit (FP_CMD_EXIT_REFUSED);
     }
   if (t->cwd == NULL || chdir (t->cwd) != 0)
     {
@@ -316,13 +319,25 @@ run_child (const Target *t, char **command)
   if (!confine_self (t->filter, &error))
     {
       fp_cmd_refuse ("enter: %s", error->message);
-      _exit (125);
+      _exit (FP_CMD_EXIT_REFUSED);
     }
   /* execvp looks the command up in the sandbox's PATH. */
   environ = t->envp;
   execvp (command[0], command);
   fp_cmd_refuse ("enter: cannot run %s in the sandbox: %s", command[0], g_strerror (errno));
   _exit (errno == ENOENT ? 127 : 126);
+}
+
+/* The exit status of `pid`, as a shell gives it: 128+N for signal N. */
+static int
+wait_status (pid_t pid)
+{
+  int wstatus = 0;
+
+  while (waitpid (pid, &wstatus, 0) < 0)
+    if (errno != EINTR)
+      return FP_CMD_EXIT_REFUSED;
+  return WIFEXITED (wstatus) ? WEXITSTATUS (wstatus) : 128 + WTERMSIG (wstatus);
 }
 
 int
@@ -349,28 +364,48 @@ fp_cmd_enter (int argc, char **argv)
   if (instances == NULL)
     return fp_cmd_refuse ("enter: %s", error->message);
   /* Several instances of one app: the oldest, as flatpak enter takes the first. */
-  if (!open_target (g_ptr_array_index (instances, 0), &t, &error) ||
-      !join_namespaces (&t, &error))
+  if (!open_target (g_ptr_array_index (instances, 0), &t, &error))
     {
       target_clear (&t);
       return fp_cmd_refuse ("enter: %s: %s", argv[1], error->message);
     }
 
+  /* We stay on the host: a child joins, and its own child (the first
+   * process in the sandbox's pid namespace) runs the command. */
   child = fork ();
   if (child < 0)
     status = fp_cmd_refuse ("enter: cannot fork: %s", g_strerror (errno));
   else if (child == 0)
-    run_child (&t, argv + 2);
+    {
+      pid_t command;
+
+      signal (SIGINT, SIG_IGN);
+      signal (SIGQUIT, SIG_IGN);
+      if (!join_namespaces (&t, &error))
+        {
+          fp_cmd_refuse ("enter: %s: %s", argv[1], error->message);
+          _exit (FP_CMD_EXIT_REFUSED);
+        }
+      command = fork ();
+      if (command < 0)
+        {
+          fp_cmd_refuse ("enter: cannot fork in the sandbox: %s", g_strerror (errno));
+          _exit (FP_CMD_EXIT_REFUSED);
+        }
+      if (command == 0)
+        {
+          signal (SIGINT, SIG_DFL);
+          signal (SIGQUIT, SIG_DFL);
+          run_child (&t, argv + 2);
+        }
+      _exit (wait_status (command));
+    }
   else
     {
-      int wstatus = 0;
-
       /* ^C goes to the command (it shares our terminal); we wait for it. */
       signal (SIGINT, SIG_IGN);
       signal (SIGQUIT, SIG_IGN);
-      while (waitpid (child, &wstatus, 0) < 0 && errno == EINTR)
-        ;
-      status = WIFEXITED (wstatus) ? WEXITSTATUS (wstatus) : 128 + WTERMSIG (wstatus);
+      status = wait_status (child);
     }
   target_clear (&t);
   return status;

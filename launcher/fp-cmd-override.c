@@ -32,12 +32,11 @@ collect_option_cb (const char *option_name, const char *value, gpointer user_dat
 }
 
 static int
-show_override (const char *app_id, const FpContext *context)
+show_override (const FpContext *context)
 {
   g_autoptr(GKeyFile) keyfile = g_key_file_new ();
   g_autofree char *data = NULL;
 
-  (void) app_id;
   fp_context_save_override_keyfile (context, keyfile);
   data = g_key_file_to_data (keyfile, NULL, NULL);
   g_print ("%s", data);
@@ -74,6 +73,7 @@ fp_cmd_override (int argc, char **argv)
     {
       for (guint i = 0; i < entries->len; i++)
         g_ptr_array_add (names, (gpointer) g_array_index (entries, GOptionEntry, i).long_name);
+      g_ptr_array_add (names, NULL);
       fp_cmd_suggest_option (&error, (const char *const *) names->pdata);
       status = fp_cmd_refuse ("override: %s", error->message);
       goto out;
@@ -111,7 +111,7 @@ fp_cmd_override (int argc, char **argv)
   if (o.options->len > 0 && !fp_override_save (app_id, context, &error))
     status = fp_cmd_refuse ("override: %s", error->message);
   else if (show || o.options->len == 0)
-    status = show_override (app_id, context);
+    status = show_override (context);
 
 out:
   g_ptr_array_unref (o.options);
