@@ -434,6 +434,36 @@ print_argv (const char *what, GPtrArray *argv)
   g_printerr ("fauxpak: %s:%s\n", what, line->str);
 }
 
+/* --verbose: the sandbox as bubblewrap builds it, one option and its
+ * values a line in the order they apply (each mount a grant made), then
+ * the command. */
+static void
+print_bwrap_verbose (GPtrArray *argv)
+{
+  g_autoptr(GString) line = g_string_new (NULL);
+  gboolean command = FALSE;
+
+  g_printerr ("fauxpak: bubblewrap: %s\n", (char *) g_ptr_array_index (argv, 0));
+  for (guint i = 1; i < argv->len && g_ptr_array_index (argv, i) != NULL; i++)
+    {
+      const char *arg = g_ptr_array_index (argv, i);
+      g_autofree char *quoted = g_shell_quote (arg);
+
+      if (!command && g_str_has_prefix (arg, "--") && line->len > 0)
+        {
+          g_printerr ("fauxpak:   %s\n", line->str);
+          g_string_truncate (line, 0);
+        }
+      if (!command && g_str_equal (arg, "--"))
+        {
+          command = TRUE;
+          continue;
+        }
+      g_string_append_printf (line, "%s%s", line->len ? " " : "", command ? quoted : arg);
+    }
+  g_printerr ("fauxpak:   %s%s\n", command ? "command: " : "", line->str);
+}
+
 /* --verbose: what the launch grants, as the sandbox's .flatpak-info
  * says it, and the command lines that make it. */
 static void
@@ -566,7 +596,7 @@ fp_run_exec (const FpProfile     *profile,
   if (!fp_sandbox_build (&spec, bwrap, error))
     goto fail;
   if (options->verbose)
-    print_argv ("bubblewrap", bwrap->argv);
+    print_bwrap_verbose (bwrap->argv);
 
   /* After exec, bwrap is this pid. Our lock on .ref goes with the exec
    * (close-on-exec: the app must not inherit an fd to a host file); until
