@@ -80,6 +80,19 @@ else
   check "enter starts in the app's directory" \
     bash -c "[ \"\$('$FAUXPAK' enter $APP pwd)\" = \"\$(readlink /proc/\$(cat /proc/$child/task/$child/children | cut -d' ' -f1)/cwd)\" ]"
 fi
+# Another user may not enter: the kernel keeps root's (or anyone's)
+# sandbox to its owner, and the error says so.
+if [ "$(id -u)" -eq 0 ] && runuser -u nobody -- test -x "$FAUXPAK" 2>/dev/null; then
+  chmod 755 "$XDG_RUNTIME_DIR" && chmod -R a+rX "$XDG_RUNTIME_DIR/.flatpak"
+  check_output "another user cannot enter root's sandbox, and is told why" "belongs to another user" \
+    runuser -u nobody -- env -i PATH=/usr/bin:/bin HOME=/ XDG_RUNTIME_DIR="$XDG_RUNTIME_DIR" "$FAUXPAK" enter $APP true
+  check_status "  …with 125" 125 \
+    runuser -u nobody -- env -i PATH=/usr/bin:/bin HOME=/ XDG_RUNTIME_DIR="$XDG_RUNTIME_DIR" "$FAUXPAK" enter $APP true
+  chmod 700 "$XDG_RUNTIME_DIR"
+else
+  skip "entering another user's sandbox: needs root and a fauxpak that nobody can run"
+  skip "entering another user's sandbox: needs root and a fauxpak that nobody can run"
+fi
 check_output "enter with an unknown app id says so and suggests a running one" \
   "no running instance or app id \"org.example.Clj\"; did you mean \"$APP\"?" "$FAUXPAK" enter org.example.Clj true
 check_status "  …with 125" 125 "$FAUXPAK" enter org.example.Clj true
