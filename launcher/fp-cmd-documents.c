@@ -7,7 +7,7 @@
 int
 fp_cmd_documents (int argc, char **argv)
 {
-  const GOptionEntry entries[] = { { NULL } };
+  const GOptionEntry entries[] = { G_OPTION_ENTRY_NULL };
   g_autoptr(GError) error = NULL;
   g_autoptr(GDBusConnection) bus = NULL;
   g_autoptr(GPtrArray) documents = NULL;
@@ -58,7 +58,7 @@ fp_cmd_document_export (int argc, char **argv)
   g_autofree char *app_id = NULL;
   const GOptionEntry entries[] = {
     { "app", 0, 0, G_OPTION_ARG_STRING, &app_id, "Give this app read and write access to the file", "APP-ID" },
-    { NULL }
+    G_OPTION_ENTRY_NULL
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(GDBusConnection) bus = NULL;
@@ -89,7 +89,7 @@ fp_cmd_document_export (int argc, char **argv)
 int
 fp_cmd_document_unexport (int argc, char **argv)
 {
-  const GOptionEntry entries[] = { { NULL } };
+  const GOptionEntry entries[] = { G_OPTION_ENTRY_NULL };
   g_autoptr(GError) error = NULL;
   g_autoptr(GDBusConnection) bus = NULL;
   g_autofree char *path = NULL;

@@ -343,7 +343,7 @@ wait_status (pid_t pid)
 int
 fp_cmd_enter (int argc, char **argv)
 {
-  const GOptionEntry entries[] = { { NULL } };
+  const GOptionEntry entries[] = { G_OPTION_ENTRY_NULL };
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) instances = NULL;
   Target t = { .root_fd = -1 };

@@ -27,7 +27,7 @@ process_gone (pid_t pid)
 int
 fp_cmd_kill (int argc, char **argv)
 {
-  const GOptionEntry entries[] = { { NULL } };
+  const GOptionEntry entries[] = { G_OPTION_ENTRY_NULL };
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) instances = NULL;
   int status = 0;

@@ -10,7 +10,7 @@ fp_cmd_permissions (int argc, char **argv)
   gboolean reset = FALSE;
   const GOptionEntry entries[] = {
     { "reset", 0, 0, G_OPTION_ARG_NONE, &reset, "Remove every permission the store holds for the app", NULL },
-    { NULL }
+    G_OPTION_ENTRY_NULL
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(GDBusConnection) bus = NULL;

@@ -26,7 +26,7 @@ preset_summary (const char *path)
 int
 fp_cmd_presets (int argc, char **argv)
 {
-  const GOptionEntry entries[] = { { NULL } };
+  const GOptionEntry entries[] = { G_OPTION_ENTRY_NULL };
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) names = NULL;
 

@@ -159,7 +159,7 @@ fp_cmd_ps (int argc, char **argv)
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print a JSON array of objects (instance, pid, child-pid, application, start-time, command)", NULL },
     { "columns", 0, 0, G_OPTION_ARG_STRING, &columns_spec, "Which columns to show: instance, pid, child-pid, application, time, command, or all", "FIELD,…" },
-    { NULL }
+    G_OPTION_ENTRY_NULL
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) instances = NULL;
