@@ -459,11 +459,107 @@ handle_binds (LoadState *state, const char *key, JsonNode *node, GError **error)
   return TRUE;
 }
 
+/* A file an import or "runtime.paths-from" names: $VAR and "~/" expanded,
+ * a relative path taken from the directory of the profile naming it. */
+static char *
+resolve_profile_relative (LoadState *state, const char *key, const char *raw, GError **error)
+{
+  g_autofree char *expanded = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *dir = NULL;
+  GError *local_error = NULL;
+
+  if (*raw == '\0')
+    {
+      key_fail (state, error, key, "expected the path of a file, found an empty string");
+      return NULL;
+    }
+  if (!fp_text_check ("path", raw, &local_error))
+    {
+      key_error (state, error, key, local_error);
+      return NULL;
+    }
+  expanded = expand (state, key, raw, error);
+  if (expanded == NULL)
+    return NULL;
+  path = fp_expand_home (expanded);
+  if (g_path_is_absolute (path))
+    return g_steal_pointer (&path);
+  dir = g_path_get_dirname (state->file);
+  return g_build_filename (dir, path, NULL);
+}
+
+/* One path a line, as Nix's closureInfo writes store-paths (or
+ * `nix-store -qR`): a closure too long to list in the profile. Each line is
+ * a literal path, with no $VAR or "~/"; blank lines are skipped. Errors
+ * name the key, the file and the line. */
+static gboolean
+read_paths_file (LoadState *state, const char *key, JsonNode *node, GPtrArray *paths, GError **error)
+{
+  const char *raw;
+  g_autofree char *file = NULL;
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  const char *nul;
+  gsize length;
+  guint added = 0;
+  GError *local_error = NULL;
+
+  if (!get_string (state, key, node, &raw, error) ||
+      (file = resolve_profile_relative (state, key, raw, error)) == NULL)
+    return FALSE;
+  /* Not a FIFO or a device, which could block or never end. */
+  if (!g_file_test (file, G_FILE_TEST_IS_REGULAR))
+    return key_fail (state, error, key, "%s: %s; expected a file of paths, one a line", file,
+                     g_file_test (file, G_FILE_TEST_EXISTS) ? "not a regular file" : "no such file");
+  if (!g_file_get_contents (file, &contents, &length, &local_error))
+    {
+      key_fail (state, error, key, "cannot read %s: %s", file, local_error->message);
+      g_error_free (local_error);
+      return FALSE;
+    }
+  if ((nul = memchr (contents, '\0', length)) != NULL)
+    {
+      guint line = 1;
+
+      for (const char *p = contents; p < nul; p++)
+        line += *p == '\n';
+      return key_fail (state, error, key, "%s:%u: a NUL byte; expected one path a line", file, line);
+    }
+
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *line = lines[i];
+
+      if (*line == '\0')
+        continue;
+      if (!fp_text_check ("path", line, &local_error))
+        {
+          key_fail (state, error, key, "%s:%u: %s", file, i + 1, local_error->message);
+          g_error_free (local_error);
+          return FALSE;
+        }
+      if (!g_path_is_absolute (line))
+        return key_fail (state, error, key, "%s:%u: \"%s\" is not an absolute path; expected one absolute path a line",
+                         file, i + 1, line);
+      if (fp_path_has_dotdot (line))
+        return key_fail (state, error, key, "%s:%u: \"%s\" contains \"..\"; name the directory itself",
+                         file, i + 1, line);
+      g_ptr_array_add (paths, g_canonicalize_filename (line, NULL));
+      added++;
+    }
+  if (added == 0)
+    return key_fail (state, error, key, "%s: no paths; expected one absolute path a line", file);
+  return TRUE;
+}
+
 static gboolean
 handle_runtime (LoadState *state, const char *key, JsonNode *node, GError **error)
 {
-  static const char *const runtime_keys[] = { "paths", "host-etc", NULL };
+  static const char *const runtime_keys[] = { "paths", "paths-from", "host-etc", NULL };
   FpProfile *profile = state->profile;
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GList) members = NULL;
   JsonObject *object;
   JsonNode *member;
@@ -486,13 +582,14 @@ handle_runtime (LoadState *state, const char *key, JsonNode *node, GError **erro
     if (!g_strv_contains (runtime_keys, l->data))
       {
         g_autofree char *bad_key = g_strdup_printf ("%s.%s", key, (char *) l->data);
-        return key_fail (state, error, bad_key, "unknown key; expected paths or host-etc");
+        return key_fail (state, error, bad_key, "unknown key; expected paths, paths-from or host-etc");
       }
+  if (!json_object_has_member (object, "paths") && !json_object_has_member (object, "paths-from"))
+    return key_fail (state, error, key, "missing \"paths\" or \"paths-from\"; write \"host\" for the host runtime");
 
   if ((member = json_object_get_member (object, "paths")) != NULL)
     {
       g_autofree char *paths_key = g_strdup_printf ("%s.paths", key);
-      g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
       JsonArray *array;
 
       if (!JSON_NODE_HOLDS_ARRAY (member))
@@ -507,13 +604,14 @@ handle_runtime (LoadState *state, const char *key, JsonNode *node, GError **erro
             return FALSE;
           g_ptr_array_add (paths, path);
         }
-      g_ptr_array_add (paths, NULL);
-      g_strfreev (profile->runtime_paths);
-      profile->runtime_paths = (GStrv) g_ptr_array_steal (paths, NULL);
-      profile->runtime = FP_RUNTIME_PATHS;
     }
-  else
-    return key_fail (state, error, key, "missing \"paths\"; write \"host\" for the host runtime");
+  if ((member = json_object_get_member (object, "paths-from")) != NULL)
+    {
+      g_autofree char *from_key = g_strdup_printf ("%s.paths-from", key);
+
+      if (!read_paths_file (state, from_key, member, paths, error))
+        return FALSE;
+    }
 
   if ((member = json_object_get_member (object, "host-etc")) != NULL)
     {
@@ -523,6 +621,11 @@ handle_runtime (LoadState *state, const char *key, JsonNode *node, GError **erro
         return key_fail (state, error, etc_key, "expected true or false, found %s", node_type_name (member));
       profile->runtime_host_etc = json_node_get_boolean (member);
     }
+
+  g_ptr_array_add (paths, NULL);
+  g_strfreev (profile->runtime_paths);
+  profile->runtime_paths = (GStrv) g_ptr_array_steal (paths, NULL);
+  profile->runtime = FP_RUNTIME_PATHS;
   return TRUE;
 }
 
@@ -633,12 +736,10 @@ handle_imports (LoadState *state, const char *key, JsonNode *node, GError **erro
       else if (flatpak_kind != NULL || g_str_has_suffix (name, ".json"))
         {
           const char *file = flatpak_kind ? name + strlen (flatpak_kind) : name;
-          g_autofree char *dir = g_path_get_dirname (state->file);
-          g_autofree char *expanded = expand (state, element_key, file, error);
 
-          if (expanded == NULL)
+          path = resolve_profile_relative (state, element_key, file, error);
+          if (path == NULL)
             return FALSE;
-          path = g_path_is_absolute (expanded) ? g_strdup (expanded) : g_build_filename (dir, expanded, NULL);
         }
       else
         return key_fail (state, error, element_key,

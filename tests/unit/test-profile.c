@@ -237,8 +237,8 @@ test_runtime (void)
     { "{\"runtime\": \"nix\"}", "key \"runtime\": expected \"host\" or {\"paths\": […]}, found \"nix\"" },
     { "{\"runtime\": 5}", "key \"runtime\": expected \"host\" or {\"paths\": […]}, found a number" },
     { "{\"runtime\": [\"/nix\"]}", "key \"runtime\": expected \"host\" or {\"paths\": […]}, found an array" },
-    { "{\"runtime\": {}}", "key \"runtime\": missing \"paths\"; write \"host\" for the host runtime" },
-    { "{\"runtime\": {\"host-etc\": true}}", "key \"runtime\": missing \"paths\"; write \"host\" for the host runtime" },
+    { "{\"runtime\": {}}", "key \"runtime\": missing \"paths\" or \"paths-from\"; write \"host\" for the host runtime" },
+    { "{\"runtime\": {\"host-etc\": true}}", "key \"runtime\": missing \"paths\" or \"paths-from\"; write \"host\" for the host runtime" },
     { "{\"runtime\": {\"paths\": \"/nix\"}}", "key \"runtime.paths\": expected an array of absolute paths, found a string" },
     { "{\"runtime\": {\"paths\": [\"nix/store\"]}}",
       "key \"runtime.paths[0]\": \"nix/store\" is not an absolute path; expected /…, ~/… or $VAR/…" },
@@ -246,7 +246,7 @@ test_runtime (void)
       "key \"runtime.paths[1]\": \"/nix/store/../etc\" contains \"..\"; name the directory itself" },
     { "{\"runtime\": {\"paths\": [1]}}", "key \"runtime.paths[0]\": expected a string, found a number" },
     { "{\"runtime\": {\"paths\": [], \"host-etc\": \"yes\"}}", "key \"runtime.host-etc\": expected true or false, found a string" },
-    { "{\"runtime\": {\"paths\": [], \"etc\": true}}", "key \"runtime.etc\": unknown key; expected paths or host-etc" },
+    { "{\"runtime\": {\"paths\": [], \"etc\": true}}", "key \"runtime.etc\": unknown key; expected paths, paths-from or host-etc" },
   };
   g_autoptr(FpProfile) host = fp_test_load_ok ("{\"runtime\": \"host\"}");
   g_autoptr(FpProfile) empty = fp_test_load_ok ("{\"runtime\": {\"paths\": []}}");
@@ -267,6 +267,102 @@ test_runtime (void)
                                FP_ERROR_UNSET_VARIABLE);
   g_assert_cmpstr (message, ==, "test.json: key \"runtime.paths[1]\": \"$FP_TEST_UNSET/lib\" uses "
                                 "$FP_TEST_UNSET, which is not set in the environment");
+}
+
+/* "runtime.paths-from": a closure file, as closureInfo's store-paths. */
+static void
+test_runtime_paths_from (void)
+{
+  g_autoptr(FpTmpDir) dir = fp_tmp_dir_new ();
+  g_autofree char *closure = fp_test_write (dir, "nix/store-paths",
+                                            "/nix/store/aaa-app\n/nix/store/bbb-lib//x/\n\n/nix/store/ccc-glibc\n");
+  g_autofree char *profile_path = fp_test_write (dir, "nix/app.json",
+                                                 "{\"runtime\": {\"paths\": [\"/opt/extra\"], \"paths-from\": \"store-paths\","
+                                                 " \"host-etc\": false}}");
+  g_autofree char *by_variable = g_strdup_printf ("{\"runtime\": {\"paths-from\": \"$FP_TEST_NIX/store-paths\"}}");
+  g_autofree char *nix_dir = g_build_filename (dir->path, "nix", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FpProfile) relative = fp_profile_load (profile_path, &error);
+  g_autoptr(FpProfile) variable = NULL;
+  static const char *const expected[] = {
+    "/opt/extra", "/nix/store/aaa-app", "/nix/store/bbb-lib/x", "/nix/store/ccc-glibc", NULL
+  };
+  static const struct { const char *name; const char *contents; const char *message; } bad_files[] = {
+    { "relative", "/nix/store/aaa\nnix/store/bbb\n", "relative:2: \"nix/store/bbb\" is not an absolute path; expected one absolute path a line" },
+    { "dotdot", "/nix/store/aaa\n\n/nix/store/../etc\n", "dotdot:3: \"/nix/store/../etc\" contains \"..\"; name the directory itself" },
+    { "control", "/nix/store/a\tb\n", "control:1: path \"/nix/store/a\tb\" contains a newline or other control character" },
+    { "crlf", "/nix/store/aaa\r\n", "crlf:1: path \"/nix/store/aaa\r\" contains a newline or other control character" },
+    { "empty", "\n\n", "empty: no paths; expected one absolute path a line" },
+  };
+
+  g_assert_no_error (error);
+  g_assert_cmpint (relative->runtime, ==, FP_RUNTIME_PATHS);
+  g_assert_true (g_strv_equal ((const char *const *) relative->runtime_paths, expected));
+  g_assert_false (relative->runtime_host_etc);
+
+  g_setenv ("FP_TEST_NIX", nix_dir, TRUE);
+  variable = fp_test_load_ok (by_variable);
+  g_unsetenv ("FP_TEST_NIX");
+  g_assert_cmpuint (g_strv_length (variable->runtime_paths), ==, 3);
+  g_assert_cmpstr (variable->runtime_paths[0], ==, "/nix/store/aaa-app");
+
+  /* A bad line: the key, the file and the line. */
+  for (gsize i = 0; i < G_N_ELEMENTS (bad_files); i++)
+    {
+      g_autofree char *file = fp_test_write (dir, bad_files[i].name, bad_files[i].contents);
+      g_autofree char *json = g_strdup_printf ("{\"runtime\": {\"paths-from\": \"%s\"}}", file);
+      g_autofree char *message = fp_test_load_fail (json, FP_ERROR_INVALID_PROFILE);
+      g_autofree char *expected_message = g_strdup_printf ("test.json: key \"runtime.paths-from\": %s/%s",
+                                                           dir->path, bad_files[i].message);
+
+      fp_test_note ("%s", message);
+      g_assert_cmpstr (message, ==, expected_message);
+    }
+
+  /* A NUL byte, a missing file, a directory, a device, not a string. */
+  {
+    g_autofree char *nul_file = g_build_filename (dir->path, "nul", NULL);
+    g_autofree char *json = g_strdup_printf ("{\"runtime\": {\"paths-from\": \"%s\"}}", nul_file);
+    g_autofree char *message = NULL;
+    g_autofree char *expected_message = g_strdup_printf ("test.json: key \"runtime.paths-from\": %s:2: a NUL byte; "
+                                                         "expected one path a line", nul_file);
+
+    g_assert_true (g_file_set_contents (nul_file, "/nix/a\n/nix/\0b\n", 15, NULL));
+    message = fp_test_load_fail (json, FP_ERROR_INVALID_PROFILE);
+    g_assert_cmpstr (message, ==, expected_message);
+  }
+  {
+    g_autofree char *message = fp_test_load_fail ("{\"runtime\": {\"paths-from\": \"/nonexistent/store-paths\"}}",
+                                                  FP_ERROR_INVALID_PROFILE);
+    g_assert_cmpstr (message, ==, "test.json: key \"runtime.paths-from\": /nonexistent/store-paths: no such file; "
+                                  "expected a file of paths, one a line");
+  }
+  {
+    g_autofree char *json = g_strdup_printf ("{\"runtime\": {\"paths-from\": \"%s\"}}", dir->path);
+    g_autofree char *message = fp_test_load_fail (json, FP_ERROR_INVALID_PROFILE);
+    fp_assert_contains (message, ": not a regular file; expected a file of paths, one a line");
+  }
+  {
+    g_autofree char *message = fp_test_load_fail ("{\"runtime\": {\"paths-from\": \"/dev/zero\"}}", FP_ERROR_INVALID_PROFILE);
+    g_assert_cmpstr (message, ==, "test.json: key \"runtime.paths-from\": /dev/zero: not a regular file; "
+                                  "expected a file of paths, one a line");
+  }
+  {
+    g_autofree char *message = fp_test_load_fail ("{\"runtime\": {\"paths-from\": [\"/a\"]}}", FP_ERROR_INVALID_PROFILE);
+    g_assert_cmpstr (message, ==, "test.json: key \"runtime.paths-from\": expected a string, found an array");
+  }
+  {
+    g_autofree char *message = fp_test_load_fail ("{\"runtime\": {\"paths-from\": \"\"}}", FP_ERROR_INVALID_PROFILE);
+    g_assert_cmpstr (message, ==, "test.json: key \"runtime.paths-from\": expected the path of a file, found an empty string");
+  }
+  {
+    g_autofree char *message = NULL;
+
+    g_unsetenv ("FP_TEST_UNSET");
+    message = fp_test_load_fail ("{\"runtime\": {\"paths-from\": \"$FP_TEST_UNSET/store-paths\"}}", FP_ERROR_UNSET_VARIABLE);
+    g_assert_cmpstr (message, ==, "test.json: key \"runtime.paths-from\": \"$FP_TEST_UNSET/store-paths\" uses "
+                                  "$FP_TEST_UNSET, which is not set in the environment");
+  }
 }
 
 static void
@@ -945,6 +1041,17 @@ test_import_absolute_and_variable (void)
   g_assert_true (fp_context_has (profile->context, FP_FLAGS_DEVICES, FP_DEVICE_DRI));
   g_assert_true (fp_context_has (profile->context, FP_FLAGS_FEATURES, FP_FEATURE_DEVEL));
 
+  /* "~/" is home, as in every other path key. */
+  {
+    g_autofree char *in_home = g_build_filename (g_get_home_dir (), "fp-import-test.json", NULL);
+    g_autoptr(FpProfile) from_home = NULL;
+
+    g_assert_true (g_file_set_contents (in_home, "{\"shared\": [\"ipc\"]}", -1, NULL));
+    from_home = fp_test_load_ok ("{\"imports\": [\"~/fp-import-test.json\"]}");
+    g_assert_true (fp_context_has (from_home->context, FP_FLAGS_SHARED, FP_SHARE_IPC));
+    g_unlink (in_home);
+  }
+
   message = fp_test_load_fail ("{\"imports\": [\"$FP_TEST_LIB/var.json\"]}", FP_ERROR_UNSET_VARIABLE);
   g_assert_cmpstr (message, ==, "test.json: key \"imports[0]\": \"$FP_TEST_LIB/var.json\" uses $FP_TEST_LIB, "
                                 "which is not set in the environment");
@@ -1178,6 +1285,7 @@ main (int argc, char **argv)
   g_test_add_func ("/profile/keys/all", test_all_keys);
   g_test_add_func ("/profile/keys/command", test_command);
   g_test_add_func ("/profile/keys/runtime", test_runtime);
+  g_test_add_func ("/profile/keys/runtime-paths-from", test_runtime_paths_from);
   g_test_add_func ("/profile/keys/documents", test_documents);
   g_test_add_func ("/profile/keys/text", test_text_keys);
   g_test_add_func ("/profile/keys/flags", test_flags);
