@@ -16,6 +16,9 @@ packages=(
   man-db bash-completion
   # interoperability checks only (flatpak ps), never a runtime dependency
   flatpak
+  # the Nix side (nix/, flake.nix), built offline in a private store with a
+  # static busybox; desktop files checked as a desktop would read them
+  nix-bin busybox-static desktop-file-utils
   # benchmark
   hyperfine
 )
