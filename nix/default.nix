@@ -69,16 +69,19 @@ let
     , profile ? { }
       # Presets (names such as "desktop") or paths of profiles to import.
     , presets ? [ ]
-      # true: the sandbox's store holds the package's closure only;
-      # false: the whole store, read-only.
+      # true: the sandbox's store holds the package's closure only (and
+      # that of extraStorePaths); false: the whole store, read-only.
     , closureOnly ? true
+      # More store paths the app needs at run time (fonts, a GPU driver,
+      # xdg-utils…), with their closures.
+    , extraStorePaths ? [ ]
       # Which of share/applications becomes APP-ID.desktop; by default
       # APP-ID.desktop, then <name>.desktop, then the only one there is.
     , desktopFile ? null
     }:
     let
       binName = baseNameOf binPath;
-      closure = pkgs.closureInfo { rootPaths = [ package ]; };
+      closure = pkgs.closureInfo { rootPaths = [ package ] ++ extraStorePaths; };
       ownRuntime = profile.runtime or { };
       storeRuntime =
         if closureOnly

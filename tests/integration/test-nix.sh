@@ -93,13 +93,14 @@ build () {
     --argstr fauxpak "$FAUXPAK" --argstr sharedDir "$TEST_TMP/shared" -A "$1" -o "$TEST_TMP/$1" \
     >/dev/null 2>>"$TEST_TMP/build.err"
 }
-if ! { build hello && build wrapped && build wrappedWholeStore; }; then
+if ! { build hello && build extra && build wrapped && build wrappedWholeStore; }; then
   not_ok "the test package and its wrappers build in a private store"
   sed 's/^/#   /' "$TEST_TMP/build.err"
   exit 1
 fi
 ok "the test package and its wrappers build in a private store"
 HELLO=$(readlink "$TEST_TMP/hello")
+EXTRA=$(readlink "$TEST_TMP/extra")
 WRAPPED=$(readlink "$TEST_TMP/wrapped")
 WHOLE=$(readlink "$TEST_TMP/wrappedWholeStore")
 # A store path no closure holds, added for the test: it must stay out.
@@ -107,8 +108,8 @@ echo "not in any closure" > "$TEST_TMP/outsider"
 OUTSIDER=$(nix-store --add "$TEST_TMP/outsider" 2>/dev/null)
 check "a store path outside the closure exists on the host" test -e "$OUTSIDER"
 
-closure=$(nix-store -qR "$HELLO" | sed 's|.*/||' | sort)
-diag "closure of the package: $(tr '\n' ' ' <<<"$closure")"
+closure=$(nix-store -qR "$HELLO" "$EXTRA" | sed 's|.*/||' | sort)
+diag "closure of the package and extraStorePaths: $(tr '\n' ' ' <<<"$closure")"
 
 # --- the wrapper, run ------------------------------------------------------------
 check_output "bin/hello runs the package's program with the wrapper's arguments" \
@@ -116,7 +117,7 @@ check_output "bin/hello runs the package's program with the wrapper's arguments"
 check "  …in a sandbox whose /.flatpak-info names the app id" \
   test "$("$WRAPPED/bin/hello" --app-id 2>/dev/null)" = "$APP"
 inside=$("$WRAPPED/bin/hello" --store 2>"$TEST_TMP/store.err" | sort)
-check "  …whose store holds the package's closure and nothing else" test "$inside" = "$closure"
+check "  …whose store holds the closure of the package and extraStorePaths, nothing else" test "$inside" = "$closure"
 if [ "$inside" != "$closure" ]; then
   diag "seen in the sandbox: $(tr '\n' ' ' <<<"$inside")"
   sed 's/^/#   /' "$TEST_TMP/store.err"

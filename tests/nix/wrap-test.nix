@@ -29,12 +29,15 @@ let
       subst "$src/org.example.HelloService.service" "$out/share/dbus-1/services/org.example.HelloService.service"
       cp "$src/hello.svg" "$out/share/icons/hicolor/scalable/apps/hello.svg"
     '';
+  # A run-time extra with a reference of its own (busybox).
+  extra = pkgs.writeText "extra-1.0" "extra for the sandbox, next to ${busybox}";
 in
 {
-  inherit hello;
+  inherit hello extra;
   wrapped = fp.wrap {
     package = hello;
     appId = "org.example.Hello";
+    extraStorePaths = [ extra ];
     profile = { filesystems = [ "${sharedDir}:ro" ]; documents = "optional"; };
     presets = [ "desktop" ];
   };
