@@ -274,15 +274,13 @@ static void
 test_runtime_paths_from (void)
 {
   g_autoptr(FpTmpDir) dir = fp_tmp_dir_new ();
-  g_autofree char *closure = fp_test_write (dir, "nix/store-paths",
-                                            "/nix/store/aaa-app\n/nix/store/bbb-lib//x/\n\n/nix/store/ccc-glibc\n");
   g_autofree char *profile_path = fp_test_write (dir, "nix/app.json",
                                                  "{\"runtime\": {\"paths\": [\"/opt/extra\"], \"paths-from\": \"store-paths\","
                                                  " \"host-etc\": false}}");
-  g_autofree char *by_variable = g_strdup_printf ("{\"runtime\": {\"paths-from\": \"$FP_TEST_NIX/store-paths\"}}");
+  const char *by_variable = "{\"runtime\": {\"paths-from\": \"$FP_TEST_NIX/store-paths\"}}";
   g_autofree char *nix_dir = g_build_filename (dir->path, "nix", NULL);
   g_autoptr(GError) error = NULL;
-  g_autoptr(FpProfile) relative = fp_profile_load (profile_path, &error);
+  g_autoptr(FpProfile) relative = NULL;
   g_autoptr(FpProfile) variable = NULL;
   static const char *const expected[] = {
     "/opt/extra", "/nix/store/aaa-app", "/nix/store/bbb-lib/x", "/nix/store/ccc-glibc", NULL
@@ -295,6 +293,8 @@ test_runtime_paths_from (void)
     { "empty", "\n\n", "empty: no paths; expected one absolute path a line" },
   };
 
+  fp_test_put (dir, "nix/store-paths", "/nix/store/aaa-app\n/nix/store/bbb-lib//x/\n\n/nix/store/ccc-glibc\n");
+  relative = fp_profile_load (profile_path, &error);
   g_assert_no_error (error);
   g_assert_cmpint (relative->runtime, ==, FP_RUNTIME_PATHS);
   g_assert_true (g_strv_equal ((const char *const *) relative->runtime_paths, expected));
