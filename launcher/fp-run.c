@@ -514,6 +514,8 @@ fp_run_exec (const FpProfile     *profile,
   g_autoptr(GBytes) info_bytes = NULL;
   g_autoptr(FpBwrap) bwrap = NULL;
   g_autofree char *instance_ref = NULL;
+  g_autofree char *closure_dir = NULL;
+  g_autoptr(FpClosure) closure = fp_closure_new ();
   FpSandboxSpec spec = { 0 };
   int info_fd;
 
@@ -576,6 +578,7 @@ fp_run_exec (const FpProfile     *profile,
   spec.documents_mount = documents_mount;
   spec.instance_ref = instance_ref = g_build_filename (instance->dir, ".ref", NULL);
   spec.cwd = options->cwd;
+  spec.closure = closure;
   if (options->file_forwarding)
     {
       forwarded_args = forward_files (&spec, session_bus, args, error);
@@ -605,6 +608,10 @@ fp_run_exec (const FpProfile     *profile,
   if (!fp_instance_write_pid (instance, getpid (), error))
     goto fail;
   if (!die_with_launcher (launcher_parent, error))
+    goto fail;
+  /* Last, as it may leave the host's mount namespace for one of ours. */
+  closure_dir = g_build_filename (instance->dir, "closure", NULL);
+  if (!fp_closure_apply (closure, bwrap, closure_dir, error))
     goto fail;
   if (!fp_bwrap_exec (bwrap, error))
     goto fail;

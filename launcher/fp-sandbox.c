@@ -62,6 +62,7 @@ typedef struct {
   const char *host_runtime_dir;
   GPtrArray *mounts;   /* Mount*, sorted by destination before use */
   GPtrArray *layers;   /* Layer*, every mount in the order bwrap makes it */
+  GPtrArray *runtime_groups;  /* PendingGroup* */
   gboolean quiet;      /* building a view: no warnings */
 } Builder;
 
@@ -305,6 +306,87 @@ add_host_runtime (Builder *b)
     apply_mount (b, MOUNT_RO_BIND, "/run/current-system", "/run/current-system", TRUE);
 }
 
+/* A group of runtime paths laid out together (fp-closure.h), once no
+ * later mount turns out to go under their parent. */
+typedef struct {
+  GPtrArray *paths;
+  guint first_arg;    /* of their binds, one a path */
+  guint first_layer;
+} PendingGroup;
+
+static void
+pending_group_free (PendingGroup *pending)
+{
+  g_ptr_array_unref (pending->paths);
+  g_free (pending);
+}
+
+static gboolean
+in_runtime_group (GPtrArray *groups, const char *path)
+{
+  g_autofree char *canonical = g_canonicalize_filename (path, "/");
+
+  for (guint i = 0; i < groups->len; i++)
+    if (g_ptr_array_find_with_equal_func (g_ptr_array_index (groups, i), canonical, g_str_equal, NULL))
+      return TRUE;
+  return FALSE;
+}
+
+/* Listed paths, read-only at the same place. Those many under one parent
+ * (a Nix closure) come last, together, the same binds in the same order
+ * among themselves: fp_closure_apply may turn them into one. */
+static void
+add_runtime_paths (Builder *b, const char *const *paths)
+{
+  g_autoptr(GPtrArray) groups = NULL;
+
+  if (b->spec->closure == NULL || b->spec->dry_run)
+    groups = g_ptr_array_new ();
+  else
+    groups = fp_closure_plan (paths);
+  for (guint i = 0; paths[i] != NULL; i++)
+    if (!in_runtime_group (groups, paths[i]))
+      apply_mount (b, MOUNT_RO_BIND, paths[i], paths[i], FALSE);
+  for (guint i = 0; i < groups->len; i++)
+    {
+      PendingGroup *pending = g_new0 (PendingGroup, 1);
+
+      pending->paths = g_ptr_array_ref (g_ptr_array_index (groups, i));
+      pending->first_arg = b->bwrap->argv->len;
+      pending->first_layer = b->layers->len;
+      for (guint j = 0; j < pending->paths->len; j++)
+        {
+          const char *path = g_ptr_array_index (pending->paths, j);
+          apply_mount (b, MOUNT_RO_BIND, path, path, FALSE);
+        }
+      g_ptr_array_add (b->runtime_groups, pending);
+    }
+}
+
+/* A group whose parent gets another mount under it stays one bind a
+ * path: that mount must land on what the group's binds made. */
+static void
+hand_over_runtime_groups (Builder *b)
+{
+  for (guint i = 0; i < b->runtime_groups->len; i++)
+    {
+      PendingGroup *pending = g_ptr_array_index (b->runtime_groups, i);
+      g_autofree char *parent = g_path_get_dirname (g_ptr_array_index (pending->paths, 0));
+      gboolean covered = FALSE;
+
+      for (guint j = 0; j < b->layers->len && !covered; j++)
+        {
+          const Layer *layer = g_ptr_array_index (b->layers, j);
+
+          if (j >= pending->first_layer && j < pending->first_layer + pending->paths->len)
+            continue;
+          covered = path_is_under (layer->dest, parent);
+        }
+      if (!covered)
+        fp_closure_add_group (b->spec->closure, parent, pending->paths, pending->first_arg);
+    }
+}
+
 static gboolean
 add_runtime (Builder *b, GError **error)
 {
@@ -313,19 +395,21 @@ add_runtime (Builder *b, GError **error)
   if (profile->runtime == FP_RUNTIME_HOST)
     add_host_runtime (b);
   else
-    for (guint i = 0; profile->runtime_paths[i] != NULL; i++)
-      {
-        const char *path = profile->runtime_paths[i];
+    {
+      for (guint i = 0; profile->runtime_paths[i] != NULL; i++)
+        {
+          const char *path = profile->runtime_paths[i];
 
-        if (!g_file_test (path, G_FILE_TEST_EXISTS))
-          {
-            g_set_error (error, FP_ERROR, FP_ERROR_MISSING_SOURCE,
-                         "%s: runtime path %s does not exist",
-                         profile->source_path ? profile->source_path : "profile", path);
-            return FALSE;
-          }
-        apply_mount (b, MOUNT_RO_BIND, path, path, FALSE);
-      }
+          if (!g_file_test (path, G_FILE_TEST_EXISTS))
+            {
+              g_set_error (error, FP_ERROR, FP_ERROR_MISSING_SOURCE,
+                           "%s: runtime path %s does not exist",
+                           profile->source_path ? profile->source_path : "profile", path);
+              return FALSE;
+            }
+        }
+      add_runtime_paths (b, (const char *const *) profile->runtime_paths);
+    }
   if (profile->runtime_host_etc)
     add_host_etc (b);
   return TRUE;
@@ -957,6 +1041,7 @@ builder_init (Builder *b, const FpSandboxSpec *spec, FpBwrap *bwrap)
     .host_runtime_dir = g_get_user_runtime_dir (),
     .mounts = g_ptr_array_new_with_free_func ((GDestroyNotify) mount_free),
     .layers = g_ptr_array_new_with_free_func ((GDestroyNotify) layer_free),
+    .runtime_groups = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_group_free),
   };
 }
 
@@ -967,6 +1052,7 @@ builder_clear (Builder *b)
   g_free (b->sandbox_runtime_dir);
   g_ptr_array_unref (b->mounts);
   g_clear_pointer (&b->layers, g_ptr_array_unref);
+  g_ptr_array_unref (b->runtime_groups);
 }
 
 /* Every mount, in the order bwrap makes them: what the sandbox shows of
@@ -1024,6 +1110,7 @@ fp_sandbox_build (const FpSandboxSpec *spec,
   clear_host_environment (&b);
   if (!add_filesystem_layout (&b, error))
     goto out;
+  hand_over_runtime_groups (&b);
   set_environment (&b);
 
   fp_bwrap_add_env_args (bwrap);

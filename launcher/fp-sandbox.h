@@ -5,6 +5,7 @@
 
 #include <glib.h>
 #include "fp-bwrap.h"
+#include "fp-closure.h"
 #include "fp-profile.h"
 
 G_BEGIN_DECLS
@@ -23,6 +24,8 @@ typedef struct {
   const char        *cwd;           /* the app's directory inside, or NULL: the
                                      * current one if the sandbox sees it, else home */
   gboolean           dry_run;       /* change nothing on the host */
+  FpClosure         *closure;       /* where runtime paths to be laid out
+                                     * together are recorded, or NULL */
 } FpSandboxSpec;
 
 /* The directory that is $XDG_RUNTIME_DIR inside the sandbox. */
