@@ -88,6 +88,7 @@ fp_closure_plan (const char *const *paths)
 {
   g_autoptr(GHashTable) by_parent = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                            (GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GPtrArray) parents = g_ptr_array_new ();  /* in order of first appearance */
   GPtrArray *groups = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
 
@@ -95,18 +96,19 @@ fp_closure_plan (const char *const *paths)
     {
       g_autofree char *path = g_canonicalize_filename (paths[i], "/");
       g_autofree char *parent = g_path_get_dirname (path);
-      GPtrArray *group = g_hash_table_lookup (by_parent, parent);
+      GPtrArray *group;
 
-      if (g_str_equal (path, "/"))
+      if (g_str_equal (path, "/") || g_hash_table_contains (seen, path))
         continue;
+      group = g_hash_table_lookup (by_parent, parent);
       if (group == NULL)
         {
           group = g_ptr_array_new_with_free_func (g_free);
           g_ptr_array_add (parents, parent);
           g_hash_table_insert (by_parent, g_steal_pointer (&parent), group);
         }
-      if (!g_ptr_array_find_with_equal_func (group, path, g_str_equal, NULL))
-        g_ptr_array_add (group, g_steal_pointer (&path));
+      g_hash_table_add (seen, path);
+      g_ptr_array_add (group, g_steal_pointer (&path));
     }
   for (guint i = 0; i < parents->len; i++)
     {
@@ -158,21 +160,29 @@ helper_fail (int saved_errno, const char *what, const char *path)
   _exit (1);
 }
 
-/* A read-only, nosuid, nodev copy of `path` and everything mounted under
- * it, not attached anywhere yet. bubblewrap binds recursively too. */
+/* A copy of `path` and everything mounted under it, not attached
+ * anywhere yet. bubblewrap binds recursively too. */
 static int
-clone_read_only (const char *path)
+clone_tree (const char *path)
 {
-  struct mount_attr attr = {
-    .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
-  };
   int fd = open_tree (AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 
   if (fd < 0)
     helper_fail (errno, "cannot copy the mount of", path);
-  if (mount_setattr (fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) != 0)
-    helper_fail (errno, "cannot make read-only", path);
   return fd;
+}
+
+/* Makes the mounts of `fd` read-only, nosuid and nodev, as bwrap's
+ * --ro-bind does, and all of them under it when `recursive`. */
+static void
+make_read_only (int fd, gboolean recursive, const char *path)
+{
+  struct mount_attr attr = {
+    .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
+  };
+
+  if (mount_setattr (fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr, sizeof attr) != 0)
+    helper_fail (errno, "cannot make read-only", path);
 }
 
 /* The mount point for `path` in the directory `dir_fd`: a directory or an
@@ -306,7 +316,7 @@ run_helper (FpClosure *closure, int pipe_fd, const guint8 *program, gsize progra
       for (guint j = 0; j < g->paths->len; j++)
         {
           const char *path = g_ptr_array_index (g->paths, j);
-          int clone_fd = clone_read_only (path);
+          int clone_fd = clone_tree (path);
 
           if (detached)
             {
@@ -322,10 +332,21 @@ run_helper (FpClosure *closure, int pipe_fd, const guint8 *program, gsize progra
               trees[i] = -1;
               detached = FALSE;
             }
+          make_read_only (clone_fd, TRUE, path);
           make_mount_point (staging_fd, base_name (path), path);
           clones[k++] = clone_fd;
         }
       close (staging_fd);
+      if (detached)
+        {
+          /* Every path read-only in two calls, not one a path; the tmpfs
+           * above them stays writable, as the directories bwrap makes. */
+          struct mount_attr writable = { .attr_clr = MOUNT_ATTR_RDONLY };
+
+          make_read_only (trees[i], TRUE, g->parent);
+          if (mount_setattr (trees[i], "", AT_EMPTY_PATH, &writable, sizeof writable) != 0)
+            helper_fail (errno, "cannot make writable", g->parent);
+        }
     }
 
   /* All but the last 4 bytes of the filter: should the helper die

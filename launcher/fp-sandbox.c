@@ -321,17 +321,6 @@ pending_group_free (PendingGroup *pending)
   g_free (pending);
 }
 
-static gboolean
-in_runtime_group (GPtrArray *groups, const char *path)
-{
-  g_autofree char *canonical = g_canonicalize_filename (path, "/");
-
-  for (guint i = 0; i < groups->len; i++)
-    if (g_ptr_array_find_with_equal_func (g_ptr_array_index (groups, i), canonical, g_str_equal, NULL))
-      return TRUE;
-  return FALSE;
-}
-
 /* Listed paths, read-only at the same place. Those many under one parent
  * (a Nix closure) come last, together, the same binds in the same order
  * among themselves: fp_closure_apply may turn them into one. */
@@ -339,14 +328,26 @@ static void
 add_runtime_paths (Builder *b, const char *const *paths)
 {
   g_autoptr(GPtrArray) groups = NULL;
+  g_autoptr(GHashTable) grouped = g_hash_table_new (g_str_hash, g_str_equal);
 
   if (b->spec->closure == NULL || b->spec->dry_run)
     groups = g_ptr_array_new ();
   else
     groups = fp_closure_plan (paths);
+  for (guint i = 0; i < groups->len; i++)
+    {
+      GPtrArray *group = g_ptr_array_index (groups, i);
+
+      for (guint j = 0; j < group->len; j++)
+        g_hash_table_add (grouped, g_ptr_array_index (group, j));
+    }
   for (guint i = 0; paths[i] != NULL; i++)
-    if (!in_runtime_group (groups, paths[i]))
-      apply_mount (b, MOUNT_RO_BIND, paths[i], paths[i], FALSE);
+    {
+      g_autofree char *canonical = g_canonicalize_filename (paths[i], "/");
+
+      if (!g_hash_table_contains (grouped, canonical))
+        apply_mount (b, MOUNT_RO_BIND, paths[i], paths[i], FALSE);
+    }
   for (guint i = 0; i < groups->len; i++)
     {
       PendingGroup *pending = g_new0 (PendingGroup, 1);
