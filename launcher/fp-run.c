@@ -586,6 +586,18 @@ fp_run_exec (const FpProfile     *profile,
         goto fail;
       spec.args = (const char *const *) forwarded_args;
     }
+  /* The sandbox's arguments are built while the proxy comes up; its
+   * sync fd is named in them, and still the proxy's until it is ready. */
+  if (proxy != NULL)
+    {
+      spec.sync_fd = fp_dbus_proxy_peek_sync_fd (proxy);
+      spec.session_bus_proxied = dbus->session_proxied;
+      spec.system_bus_proxied = dbus->system_proxied;
+    }
+  if (!fp_sandbox_build (&spec, bwrap, error))
+    goto fail;
+  if (options->verbose)
+    print_bwrap_verbose (bwrap->argv);
   /* No app without its filtered bus. Once the sync fd is the sandbox's,
    * a failure below drops it and the proxy exits on its own. */
   if (proxy != NULL)
@@ -594,12 +606,8 @@ fp_run_exec (const FpProfile     *profile,
 
       if (sync_fd < 0)
         goto fail;
-      spec.sync_fd = fp_bwrap_take_fd (bwrap, sync_fd);
+      fp_bwrap_take_fd (bwrap, sync_fd);
     }
-  if (!fp_sandbox_build (&spec, bwrap, error))
-    goto fail;
-  if (options->verbose)
-    print_bwrap_verbose (bwrap->argv);
 
   /* After exec, bwrap is this pid. Our lock on .ref goes with the exec
    * (close-on-exec: the app must not inherit an fd to a host file); until

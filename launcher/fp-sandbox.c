@@ -791,14 +791,16 @@ add_socket (Builder *b, const char *host_path, const char *sandbox_path)
   return TRUE;
 }
 
-/* A bus socket and the variable that names it. A dry run binds a proxy
- * socket that does not exist yet: the proxy would create it. */
+/* A bus socket and the variable that names it. A proxy's socket may not
+ * exist yet (a dry run, or the proxy still coming up while the sandbox's
+ * arguments are built): the launch waits for the proxy before bwrap. */
 static void
-add_bus_socket (Builder *b, const char *host_path, const char *sandbox_path, const char *variable)
+add_bus_socket (Builder *b, const char *host_path, gboolean proxied,
+                const char *sandbox_path, const char *variable)
 {
   g_autofree char *address = g_strconcat ("unix:path=", sandbox_path, NULL);
 
-  if (!b->spec->dry_run && !g_file_test (host_path, G_FILE_TEST_EXISTS))
+  if (!b->spec->dry_run && !proxied && !g_file_test (host_path, G_FILE_TEST_EXISTS))
     return;
   add_mount (b, MOUNT_BIND, host_path, sandbox_path, FALSE);
   fp_bwrap_set_env (b->bwrap, variable, address);
@@ -918,10 +920,12 @@ add_sockets (Builder *b)
     {
       g_autofree char *inside = g_build_filename (srt, "bus", NULL);
 
-      add_bus_socket (b, b->spec->session_bus_socket, inside, "DBUS_SESSION_BUS_ADDRESS");
+      add_bus_socket (b, b->spec->session_bus_socket, b->spec->session_bus_proxied, inside,
+                      "DBUS_SESSION_BUS_ADDRESS");
     }
   if (b->spec->system_bus_socket != NULL)
-    add_bus_socket (b, b->spec->system_bus_socket, "/run/dbus/system_bus_socket", "DBUS_SYSTEM_BUS_ADDRESS");
+    add_bus_socket (b, b->spec->system_bus_socket, b->spec->system_bus_proxied,
+                    "/run/dbus/system_bus_socket", "DBUS_SYSTEM_BUS_ADDRESS");
   if (fp_context_has (ctx, FP_FLAGS_SOCKETS, FP_SOCKET_SSH_AUTH))
     {
       g_autofree char *inside = g_build_filename (srt, "ssh-auth", NULL);
