@@ -432,19 +432,11 @@ bwrap_is_setuid (FpBwrap *bwrap)
 static GBytes *
 read_program (int fd)
 {
-  g_autoptr(GByteArray) data = g_byte_array_new ();
-  guint8 buffer[8192];
-  off_t offset = 0;
-  ssize_t n;
+  g_autoptr(GBytes) data = fp_bwrap_read_fd (fd, NULL);
 
-  while ((n = pread (fd, buffer, sizeof buffer, offset)) > 0)
-    {
-      g_byte_array_append (data, buffer, n);
-      offset += n;
-    }
-  if (n < 0 || data->len < 16 || data->len % 8 != 0)
+  if (data == NULL || g_bytes_get_size (data) < 16 || g_bytes_get_size (data) % 8 != 0)
     return NULL;
-  return g_byte_array_free_to_bytes (g_steal_pointer (&data));
+  return g_steal_pointer (&data);
 }
 
 static int
