@@ -185,15 +185,16 @@ make_read_only (int fd, gboolean recursive, const char *path)
     helper_fail (errno, "cannot make read-only", path);
 }
 
-/* The mount point for `path` in the directory `dir_fd`: a directory or an
- * empty file, as what it names is (following links, as bwrap does). */
+/* The mount point in the directory `dir_fd` for `clone_fd`, a copy of
+ * `path`: a directory or an empty file, as what it copies is (following
+ * links, as bwrap does). */
 static void
-make_mount_point (int dir_fd, const char *name, const char *path)
+make_mount_point (int dir_fd, const char *name, int clone_fd, const char *path)
 {
   struct stat st;
   int fd;
 
-  if (stat (path, &st) != 0)
+  if (fstat (clone_fd, &st) != 0)
     helper_fail (errno, "cannot look at", path);
   if (S_ISDIR (st.st_mode))
     {
@@ -320,12 +321,11 @@ run_helper (FpClosure *closure, int pipe_fd, const guint8 *program, gsize progra
 
           if (detached)
             {
-              make_mount_point (trees[i], base_name (path), path);
+              make_mount_point (trees[i], base_name (path), clone_fd, path);
+              /* Its fd is closed at exit, once the app runs: each copy
+               * had an anonymous mount namespace to free. */
               if (move_mount (clone_fd, "", trees[i], base_name (path), MOVE_MOUNT_F_EMPTY_PATH) == 0)
-                {
-                  close (clone_fd);
-                  continue;
-                }
+                continue;
               if (errno != EINVAL || i > 0 || j > 0)
                 helper_fail (errno, "cannot attach", path);
               close (trees[i]);
@@ -333,7 +333,7 @@ run_helper (FpClosure *closure, int pipe_fd, const guint8 *program, gsize progra
               detached = FALSE;
             }
           make_read_only (clone_fd, TRUE, path);
-          make_mount_point (staging_fd, base_name (path), path);
+          make_mount_point (staging_fd, base_name (path), clone_fd, path);
           clones[k++] = clone_fd;
         }
       close (staging_fd);
@@ -379,6 +379,15 @@ run_helper (FpClosure *closure, int pipe_fd, const guint8 *program, gsize progra
     }
   if (write (pipe_fd, program + program_len - 4, 4) != 4)
     _exit (1);
+  /* The app runs. Our own copies go now rather than when the sandbox
+   * ends: private first, so that their unmounting stays ours. */
+  for (guint i = 0; i < closure->groups->len; i++)
+    {
+      Group *g = g_ptr_array_index (closure->groups, i);
+
+      if (mount (NULL, g->staging, NULL, MS_REC | MS_PRIVATE, NULL) == 0)
+        (void) umount2 (g->staging, MNT_DETACH);
+    }
   _exit (0);
 }
 
