@@ -4,7 +4,7 @@
 # dbus-daemon, xdg-permission-store, xdg-document-portal, xdg-desktop-portal):
 #
 #  1. `fauxpak run --app-id=… -- /bin/true` against its bare equivalent, in
-#     one hyperfine run: xdg-dbus-proxy started directly (no bwrap around it)
+#     one run, alternately (bench/alternate.py): xdg-dbus-proxy started directly (no bwrap around it)
 #     with the address and filter rules of `fauxpak info --show-dbus-proxy`,
 #     its --fd ready byte awaited, then bwrap with the app's exact command
 #     line and environment (`fauxpak info --show-bwrap --bwrap-data-dir`),
@@ -18,7 +18,7 @@
 # the bus through a proxy and to see the document portal's FUSE mount.
 #   bench/run-bench-portals.sh [BUILD_DIR]   (default: build; built if missing)
 # BENCH_PORTAL_RUNS: runs per command (default: BENCH_RUNS, at most 100);
-# BENCH_PORTAL_WARMUP (default 5); BENCH_TARGET_PROXY_RATIO (default 2) and
+# BENCH_PORTAL_WARMUP (default 5); BENCH_TARGET_PROXY_RATIO (default 1.0) and
 # BENCH_TARGET_FLATPAK_SPEEDUP (default 3) only change what is reported.
 # flatpak runs here without a system bus (no parental-controls lookup), a
 # systemd user session (no scope) or flatpak-session-helper: the cheapest
@@ -32,7 +32,7 @@ BUILD_DIR=${1:-$SOURCE_DIR/build}
 RUNS=${BENCH_RUNS:-200}
 PORTAL_RUNS=${BENCH_PORTAL_RUNS:-$(( RUNS < 100 ? RUNS : 100 ))}
 WARMUP=${BENCH_PORTAL_WARMUP:-5}
-TARGET_BARE_RATIO=${BENCH_TARGET_PROXY_RATIO:-2}
+TARGET_BARE_RATIO=${BENCH_TARGET_PROXY_RATIO:-1.0}
 TARGET_FLATPAK_SPEEDUP=${BENCH_TARGET_FLATPAK_SPEEDUP:-3}
 PYTHON=/usr/bin/python3
 
@@ -46,7 +46,7 @@ say() { printf '%s\n' "$*"; }
 skip() { say "SKIPPED: $*"; }
 die() { echo "bench-portals: $*" >&2; exit 1; }
 
-for tool in hyperfine bwrap xdg-dbus-proxy dbus-daemon gdbus fusermount3; do
+for tool in bwrap xdg-dbus-proxy dbus-daemon gdbus fusermount3; do
   command -v "$tool" >/dev/null || { skip "portal benchmark: $tool is not installed"; exit 0; }
 done
 
@@ -91,13 +91,18 @@ check_output() {  # WHAT OUTPUT
   esac
 }
 
-ratio() {  # JSON NAME_A NAME_B: mean(A)/mean(B), and both means in ms
+means() {  # JSON NAME_A NAME_B: mean(A) and mean(B) in ms, mean(A)/mean(B)
   "$PYTHON" - "$@" <<'PY'
 import json, sys
-results = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
+results = json.load(open(sys.argv[1]))["commands"]
 a, b = results[sys.argv[2]]["mean"], results[sys.argv[3]]["mean"]
 print(f"{a * 1000:.2f} {b * 1000:.2f} {a / b:.2f}")
 PY
+}
+# Timed alternately, round by round (bench/alternate.py).
+measure() {  # JSON NAME=COMMAND…
+  local out=$1; shift
+  "$PYTHON" "$SOURCE_DIR/bench/alternate.py" "$PORTAL_RUNS" "$WARMUP" "$out" "$@"
 }
 
 # ---------------------------------------------------------------------------
@@ -193,9 +198,8 @@ say "  check environment: identical in both sandboxes"
 say ""
 say "bare proxy + bwrap: $bare"
 say "fauxpak run:        $fauxpak"
-hyperfine --shell=bash --warmup "$WARMUP" --runs "$PORTAL_RUNS" --export-json "$work/proxy.json" \
-  -n "bare proxy + bwrap" "$bare" -n "fauxpak run (proxy + documents)" "$fauxpak"
-read -r fauxpak_ms bare_ms proxy_ratio < <(ratio "$work/proxy.json" "fauxpak run (proxy + documents)" "bare proxy + bwrap")
+measure "$work/proxy.json" "bare proxy + bwrap=$bare" "fauxpak run (proxy + documents)=$fauxpak"
+read -r fauxpak_ms bare_ms proxy_ratio < <(means "$work/proxy.json" "fauxpak run (proxy + documents)" "bare proxy + bwrap")
 
 # ---------------------------------------------------------------------------
 # 2. flatpak run of a minimal local app vs fauxpak run of the same binary
@@ -280,9 +284,8 @@ if build_flatpak_app; then
   say ""
   say "flatpak run: $flatpak_cmd"
   say "fauxpak run: $fauxpak_static"
-  hyperfine --shell=bash --warmup "$WARMUP" --runs "$PORTAL_RUNS" --export-json "$work/flatpak.json" \
-    -n "flatpak run" "$flatpak_cmd" -n "fauxpak run (same binary)" "$fauxpak_static"
-  read -r flatpak_ms fauxpak_static_ms flatpak_speedup < <(ratio "$work/flatpak.json" "flatpak run" "fauxpak run (same binary)")
+  measure "$work/flatpak.json" "flatpak run=$flatpak_cmd" "fauxpak run (same binary)=$fauxpak_static"
+  read -r flatpak_ms fauxpak_static_ms flatpak_speedup < <(means "$work/flatpak.json" "flatpak run" "fauxpak run (same binary)")
 else
   skip "flatpak run comparison: $flatpak_skip"
 fi
@@ -301,3 +304,20 @@ if [ -z "$flatpak_skip" ]; then
 else
   say "  flatpak run: SKIPPED ($flatpak_skip)"
 fi
+
+# The rows of bench/run-bench.sh's table.
+if [ -n "${BENCH_RESULTS:-}" ]; then
+  printf '%s\t%s\t<= %s\t%s\t%s\n' "full launch (proxy + documents) vs sequential floor" "$proxy_ratio" \
+    "$TARGET_BARE_RATIO" "$(verdict "$proxy_ratio" "<=" "$TARGET_BARE_RATIO")" \
+    "$fauxpak_ms ms vs bare xdg-dbus-proxy then bwrap $bare_ms ms" >> "$BENCH_RESULTS"
+  if [ -z "$flatpak_skip" ]; then
+    printf '%s\t%s\t>= %s\t%s\t%s\n' "speed-up over flatpak run (bus + documents)" "$flatpak_speedup" \
+      "$TARGET_FLATPAK_SPEEDUP" "$(verdict "$flatpak_speedup" ">=" "$TARGET_FLATPAK_SPEEDUP")" \
+      "flatpak run $flatpak_ms ms vs fauxpak run $fauxpak_static_ms ms" >> "$BENCH_RESULTS"
+  else
+    printf '%s\t-\t-\tSKIPPED\t%s\n' "speed-up over flatpak run (bus + documents)" "$flatpak_skip" >> "$BENCH_RESULTS"
+  fi
+fi
+# The launcher's peak RSS with a bus (the same stack, the same app).
+BENCH_KEEP_HOME=1 BENCH_RSS_ONLY=1 BENCH_RSS_ROW="launcher peak RSS (proxy + documents)" \
+  "$SOURCE_DIR/bench/run-bench-launcher.sh" "$BUILD_DIR" | grep '^RESULT' || true

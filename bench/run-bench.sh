@@ -1,60 +1,65 @@
 #!/bin/bash
-# Launch overhead of fauxpak against bare bubblewrap, measured in one run on
-# the same machine: `fauxpak run` of /bin/true versus `bwrap` with the very
-# command line fauxpak would build (`fauxpak info --show-bwrap`), its fds fed
-# from files holding the same data. Prints the ratio of the means.
-# Then runs bench/run-bench-portals.sh (a full launch with the D-Bus proxy and
-# the document portal against bare xdg-dbus-proxy + bwrap, and against
-# `flatpak run`), unless BENCH_PORTALS=0.
+# The launch-speed table of issue 12, in one run: every row a ratio against
+# its reference, the two timed alternately round by round on the same
+# machine (bench/alternate.py), then printed together at the end.
+#   plain      `fauxpak run -- /bin/true` (no bus) against bwrap with the very
+#              command line fauxpak builds (`fauxpak info --show-bwrap`), its
+#              fds fed from files holding the same data
+#   full       with the session-bus proxy and the document portal, against
+#              bare xdg-dbus-proxy started and awaited, then bare bwrap;
+#              and against `flatpak run` (bench/run-bench-portals.sh)
+#   closure    a runtime of 400 paths against one of 1 (run-bench-closure.sh)
+#   desktop    fc-match and a GTK app's first window (run-bench-desktop.sh)
+#   launcher   peak RSS, 50 concurrent launches (run-bench-launcher.sh)
 #   bench/run-bench.sh [BUILD_DIR]     (default: build; built if missing)
+# BENCH_RUNS (default 100) runs per command (the slower rows take fewer),
+# BENCH_ONLY="plain closure …" runs only those parts.
 set -euo pipefail
-
-SOURCE_DIR=$(cd "$(dirname "$0")/.." && pwd)
-BUILD_DIR=${1:-$SOURCE_DIR/build}
-RUNS=${BENCH_RUNS:-200}
-TARGET_RATIO=${BENCH_TARGET_RATIO:-1.3}
-
-if [ ! -x "$BUILD_DIR/launcher/fauxpak" ]; then
-  meson setup "$BUILD_DIR" "$SOURCE_DIR" >/dev/null
-  ninja -C "$BUILD_DIR" >/dev/null
-fi
-FAUXPAK=$BUILD_DIR/launcher/fauxpak
-command -v hyperfine >/dev/null || { echo "bench: hyperfine is needed (apt-get install hyperfine)" >&2; exit 1; }
+BUILD_DIR=${1:-$(cd "$(dirname "$0")/.." && pwd)/build}
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
+PARTS=${BENCH_ONLY:-plain full closure desktop launcher}
 
 work=$(mktemp -d /tmp/fauxpak-bench.XXXXXX)
-trap 'rm -rf "$work"' EXIT
-export HOME=$work/home XDG_RUNTIME_DIR=$work/run
-mkdir -p "$HOME" "$work/data" && mkdir -m 700 "$XDG_RUNTIME_DIR"
-unset DBUS_SESSION_BUS_ADDRESS
-cd "$HOME"
+trap 'cd /; rm -rf "$work"' EXIT
+export BENCH_RESULTS=$work/results.tsv
+: > "$BENCH_RESULTS"
+wants () { [[ " $PARTS " == *" $1 "* ]]; }
 
-APP=org.fauxpak.Bench
-# A first launch creates ~/.var/app/$APP, which later launches find.
-"$FAUXPAK" run --app-id=$APP -- /bin/true
+say "fauxpak $("$FAUXPAK" --version | cut -d' ' -f2), $(bwrap --version), kernel $(uname -r), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
 
-mapfile -t argv < <("$FAUXPAK" info --show-bwrap --bwrap-data-dir="$work/data" --app-id=$APP -- /bin/true)
-bare=$(printf '%q ' "${argv[@]}")
-for fd_file in "$work/data"/*; do
-  [ -e "$fd_file" ] && bare+=" $(basename "$fd_file")<$(printf '%q' "$fd_file")"
-done
-fauxpak=$(printf '%q ' "$FAUXPAK" run --app-id=$APP -- /bin/true)
-
-echo "bare bwrap: $bare"
-echo "fauxpak:    $fauxpak"
-hyperfine --shell=bash --warmup 20 --runs "$RUNS" --export-json "$work/result.json" \
-  -n "bare bwrap" "$bare" -n "fauxpak run" "$fauxpak"
-
-/usr/bin/python3 - "$work/result.json" "$TARGET_RATIO" <<'PY'
-import json, sys
-results = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
-bare, fauxpak = results["bare bwrap"]["mean"], results["fauxpak run"]["mean"]
-ratio = fauxpak / bare
-print(f"\nbare bwrap  {bare * 1000:.2f} ms")
-print(f"fauxpak run {fauxpak * 1000:.2f} ms")
-print(f"ratio       {ratio:.2f}x bare bwrap (target: at most {sys.argv[2]}x)")
-PY
-
-if [ "${BENCH_PORTALS:-1}" != 0 ]; then
-  echo
-  "$SOURCE_DIR/bench/run-bench-portals.sh" "$BUILD_DIR"
+if wants plain; then
+  (
+    bench_home "$work/plain"
+    APP=org.fauxpak.Bench
+    # A first launch creates ~/.var/app/$APP, which later launches find.
+    "$FAUXPAK" run --app-id=$APP -- /bin/true
+    mkdir -p "$work/plain/data"
+    mapfile -t argv < <("$FAUXPAK" info --show-bwrap --bwrap-data-dir="$work/plain/data" --app-id=$APP -- /bin/true)
+    bare=$(printf '%q ' "${argv[@]}")
+    for fd_file in "$work/plain/data"/*; do
+      [ -e "$fd_file" ] && bare+=" $(basename "$fd_file")<$(printf '%q' "$fd_file")"
+    done
+    fauxpak=$(printf '%q ' "$FAUXPAK" run --app-id=$APP -- /bin/true)
+    say "bare bwrap: $bare"
+    say "fauxpak:    $fauxpak"
+    measure "$work/plain.json" "$RUNS" "bare bwrap=$bare" "fauxpak run=$fauxpak"
+    record "plain launch (no bus) vs bare bwrap" "$(ratio "$work/plain.json" "fauxpak run" "bare bwrap")" "<=" 1.15 \
+      "$(stat_ms "$work/plain.json" "fauxpak run") ms vs $(stat_ms "$work/plain.json" "bare bwrap") ms"
+  )
 fi
+wants full && "$BENCH_DIR/run-bench-portals.sh" "$BUILD_DIR"
+wants closure && "$BENCH_DIR/run-bench-closure.sh" "$BUILD_DIR"
+wants desktop && "$BENCH_DIR/run-bench-desktop.sh" "$BUILD_DIR"
+wants launcher && "$BENCH_DIR/run-bench-launcher.sh" "$BUILD_DIR"
+
+say ""
+say "=== launch speed (issue 12): $(date -u +%FT%TZ), load $(cut -d' ' -f1-3 /proc/loadavg) ==="
+"$PYTHON" - "$BENCH_RESULTS" <<'PY'
+import sys
+rows = [line.rstrip("\n").split("\t") for line in open(sys.argv[1]) if line.strip()]
+head = ("row", "value", "target", "verdict", "measured")
+widths = [max(len(r[i]) for r in rows + [head]) for i in range(4)]
+for r in [head] + rows:
+    print("  ".join(r[i].ljust(widths[i]) for i in range(4)) + "  " + r[4])
+PY

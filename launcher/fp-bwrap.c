@@ -176,6 +176,30 @@ fp_bwrap_add_env_args (FpBwrap *bwrap)
     }
 }
 
+GBytes *
+fp_bwrap_read_fd (int fd, GError **error)
+{
+  g_autoptr(GByteArray) contents = g_byte_array_new ();
+  guint8 buffer[8192];
+  off_t offset = 0;
+  ssize_t n;
+
+  while ((n = pread (fd, buffer, sizeof buffer, offset)) > 0)
+    {
+      g_byte_array_append (contents, buffer, n);
+      offset += n;
+    }
+  if (n < 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   "reading fd %d: %s", fd, g_strerror (saved_errno));
+      return NULL;
+    }
+  return g_byte_array_free_to_bytes (g_steal_pointer (&contents));
+}
+
 gboolean
 fp_bwrap_save_fds (FpBwrap *bwrap, const char *dir, GError **error)
 {
@@ -184,25 +208,14 @@ fp_bwrap_save_fds (FpBwrap *bwrap, const char *dir, GError **error)
       int fd = g_array_index (bwrap->fds, int, i);
       g_autofree char *name = g_strdup_printf ("%d", fd);
       g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_autoptr(GByteArray) contents = g_byte_array_new ();
-      guint8 buffer[8192];
-      off_t offset = 0;
-      ssize_t n;
+      g_autoptr(GBytes) contents = fp_bwrap_read_fd (fd, error);
+      gsize len;
+      const char *data;
 
-      while ((n = pread (fd, buffer, sizeof buffer, offset)) > 0)
-        {
-          g_byte_array_append (contents, buffer, n);
-          offset += n;
-        }
-      if (n < 0)
-        {
-          int saved_errno = errno;
-
-          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                       "reading fd %d: %s", fd, g_strerror (saved_errno));
-          return FALSE;
-        }
-      if (!g_file_set_contents (path, (const char *) contents->data, contents->len, error))
+      if (contents == NULL)
+        return FALSE;
+      data = g_bytes_get_data (contents, &len);
+      if (!g_file_set_contents (path, data != NULL ? data : "", len, error))
         return FALSE;
     }
   return TRUE;

@@ -43,6 +43,9 @@ void fp_bwrap_unset_env (FpBwrap *bwrap, const char *name);
  * shows the whole launch. */
 void fp_bwrap_add_env_args (FpBwrap *bwrap);
 
+/* What a handed-over fd (a memfd or file) holds, read from its start. */
+GBytes *fp_bwrap_read_fd (int fd, GError **error);
+
 /* Writes what each handed-over fd holds to DIR/<fd>, so that a printed
  * command line can be replayed by hand (`N<DIR/N`) exactly. */
 gboolean fp_bwrap_save_fds (FpBwrap    *bwrap,

@@ -606,6 +606,12 @@ fail:
 }
 
 int
+fp_dbus_proxy_peek_sync_fd (const FpDbusProxy *proxy)
+{
+  return proxy->sync_fd;
+}
+
+int
 fp_dbus_proxy_wait_ready (FpDbusProxy *proxy,
                           GError     **error)
 {

@@ -88,6 +88,10 @@ FpDbusProxy *fp_dbus_proxy_spawn (const FpDbusPlan *plan,
 void         fp_dbus_proxy_free (FpDbusProxy *proxy);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FpDbusProxy, fp_dbus_proxy_free)
 
+/* The read end of the proxy's sync pipe, still the proxy's own: its
+ * number, for a command line built while the proxy comes up. */
+int fp_dbus_proxy_peek_sync_fd (const FpDbusProxy *proxy);
+
 /* Waits until the proxy listens, and returns the fd that keeps it alive:
  * hand it to the sandbox's bwrap as --sync-fd; the proxy exits when the
  * last copy is closed, i.e. when the sandbox is gone. Fails if the proxy

@@ -514,6 +514,8 @@ fp_run_exec (const FpProfile     *profile,
   g_autoptr(GBytes) info_bytes = NULL;
   g_autoptr(FpBwrap) bwrap = NULL;
   g_autofree char *instance_ref = NULL;
+  g_autofree char *closure_dir = NULL;
+  g_autoptr(FpClosure) closure = fp_closure_new ();
   FpSandboxSpec spec = { 0 };
   int info_fd;
 
@@ -576,6 +578,7 @@ fp_run_exec (const FpProfile     *profile,
   spec.documents_mount = documents_mount;
   spec.instance_ref = instance_ref = g_build_filename (instance->dir, ".ref", NULL);
   spec.cwd = options->cwd;
+  spec.closure = closure;
   if (options->file_forwarding)
     {
       forwarded_args = forward_files (&spec, session_bus, args, error);
@@ -583,6 +586,18 @@ fp_run_exec (const FpProfile     *profile,
         goto fail;
       spec.args = (const char *const *) forwarded_args;
     }
+  /* The sandbox's arguments are built while the proxy comes up; its
+   * sync fd is named in them, and still the proxy's until it is ready. */
+  if (proxy != NULL)
+    {
+      spec.sync_fd = fp_dbus_proxy_peek_sync_fd (proxy);
+      spec.session_bus_proxied = dbus->session_proxied;
+      spec.system_bus_proxied = dbus->system_proxied;
+    }
+  if (!fp_sandbox_build (&spec, bwrap, error))
+    goto fail;
+  if (options->verbose)
+    print_bwrap_verbose (bwrap->argv);
   /* No app without its filtered bus. Once the sync fd is the sandbox's,
    * a failure below drops it and the proxy exits on its own. */
   if (proxy != NULL)
@@ -591,12 +606,8 @@ fp_run_exec (const FpProfile     *profile,
 
       if (sync_fd < 0)
         goto fail;
-      spec.sync_fd = fp_bwrap_take_fd (bwrap, sync_fd);
+      fp_bwrap_take_fd (bwrap, sync_fd);
     }
-  if (!fp_sandbox_build (&spec, bwrap, error))
-    goto fail;
-  if (options->verbose)
-    print_bwrap_verbose (bwrap->argv);
 
   /* After exec, bwrap is this pid. Our lock on .ref goes with the exec
    * (close-on-exec: the app must not inherit an fd to a host file); until
@@ -605,6 +616,10 @@ fp_run_exec (const FpProfile     *profile,
   if (!fp_instance_write_pid (instance, getpid (), error))
     goto fail;
   if (!die_with_launcher (launcher_parent, error))
+    goto fail;
+  /* Last, as it may leave the host's mount namespace for one of ours. */
+  closure_dir = g_build_filename (instance->dir, "closure", NULL);
+  if (!fp_closure_apply (closure, bwrap, closure_dir, error))
     goto fail;
   if (!fp_bwrap_exec (bwrap, error))
     goto fail;

@@ -62,6 +62,7 @@ typedef struct {
   const char *host_runtime_dir;
   GPtrArray *mounts;   /* Mount*, sorted by destination before use */
   GPtrArray *layers;   /* Layer*, every mount in the order bwrap makes it */
+  GPtrArray *runtime_groups;  /* PendingGroup* */
   gboolean quiet;      /* building a view: no warnings */
 } Builder;
 
@@ -303,6 +304,92 @@ add_host_runtime (Builder *b)
   /* NixOS keeps the system profile and setuid wrappers here. */
   if (g_file_test ("/run/current-system", G_FILE_TEST_EXISTS))
     apply_mount (b, MOUNT_RO_BIND, "/run/current-system", "/run/current-system", TRUE);
+  /* The host's font cache belongs with its fonts in /usr: without it every
+   * fontconfig client in the sandbox scans the fonts again (30x slower). */
+  if (g_file_test ("/var/cache/fontconfig", G_FILE_TEST_IS_DIR))
+    apply_mount (b, MOUNT_RO_BIND, "/var/cache/fontconfig", "/var/cache/fontconfig", TRUE);
+}
+
+/* A group of runtime paths laid out together (fp-closure.h), once no
+ * later mount turns out to go under their parent. */
+typedef struct {
+  GPtrArray *paths;
+  guint first_arg;    /* of their binds, one a path */
+  guint first_layer;
+} PendingGroup;
+
+static void
+pending_group_free (PendingGroup *pending)
+{
+  g_ptr_array_unref (pending->paths);
+  g_free (pending);
+}
+
+/* Listed paths, read-only at the same place. Those many under one parent
+ * (a Nix closure) come last, together, the same binds in the same order
+ * among themselves: fp_closure_apply may turn them into one. */
+static void
+add_runtime_paths (Builder *b, const char *const *paths)
+{
+  g_autoptr(GPtrArray) groups = NULL;
+  g_autoptr(GHashTable) grouped = g_hash_table_new (g_str_hash, g_str_equal);
+
+  if (b->spec->closure == NULL || b->spec->dry_run)
+    groups = g_ptr_array_new ();
+  else
+    groups = fp_closure_plan (paths);
+  for (guint i = 0; i < groups->len; i++)
+    {
+      GPtrArray *group = g_ptr_array_index (groups, i);
+
+      for (guint j = 0; j < group->len; j++)
+        g_hash_table_add (grouped, g_ptr_array_index (group, j));
+    }
+  for (guint i = 0; paths[i] != NULL; i++)
+    {
+      g_autofree char *canonical = g_canonicalize_filename (paths[i], "/");
+
+      if (!g_hash_table_contains (grouped, canonical))
+        apply_mount (b, MOUNT_RO_BIND, paths[i], paths[i], FALSE);
+    }
+  for (guint i = 0; i < groups->len; i++)
+    {
+      PendingGroup *pending = g_new0 (PendingGroup, 1);
+
+      pending->paths = g_ptr_array_ref (g_ptr_array_index (groups, i));
+      pending->first_arg = b->bwrap->argv->len;
+      pending->first_layer = b->layers->len;
+      for (guint j = 0; j < pending->paths->len; j++)
+        {
+          const char *path = g_ptr_array_index (pending->paths, j);
+          apply_mount (b, MOUNT_RO_BIND, path, path, FALSE);
+        }
+      g_ptr_array_add (b->runtime_groups, pending);
+    }
+}
+
+/* A group whose parent gets another mount under it stays one bind a
+ * path: that mount must land on what the group's binds made. */
+static void
+hand_over_runtime_groups (Builder *b)
+{
+  for (guint i = 0; i < b->runtime_groups->len; i++)
+    {
+      PendingGroup *pending = g_ptr_array_index (b->runtime_groups, i);
+      g_autofree char *parent = g_path_get_dirname (g_ptr_array_index (pending->paths, 0));
+      gboolean covered = FALSE;
+
+      for (guint j = 0; j < b->layers->len && !covered; j++)
+        {
+          const Layer *layer = g_ptr_array_index (b->layers, j);
+
+          if (j >= pending->first_layer && j < pending->first_layer + pending->paths->len)
+            continue;
+          covered = path_is_under (layer->dest, parent);
+        }
+      if (!covered)
+        fp_closure_add_group (b->spec->closure, parent, pending->paths, pending->first_arg);
+    }
 }
 
 static gboolean
@@ -313,19 +400,21 @@ add_runtime (Builder *b, GError **error)
   if (profile->runtime == FP_RUNTIME_HOST)
     add_host_runtime (b);
   else
-    for (guint i = 0; profile->runtime_paths[i] != NULL; i++)
-      {
-        const char *path = profile->runtime_paths[i];
+    {
+      for (guint i = 0; profile->runtime_paths[i] != NULL; i++)
+        {
+          const char *path = profile->runtime_paths[i];
 
-        if (!g_file_test (path, G_FILE_TEST_EXISTS))
-          {
-            g_set_error (error, FP_ERROR, FP_ERROR_MISSING_SOURCE,
-                         "%s: runtime path %s does not exist",
-                         profile->source_path ? profile->source_path : "profile", path);
-            return FALSE;
-          }
-        apply_mount (b, MOUNT_RO_BIND, path, path, FALSE);
-      }
+          if (!g_file_test (path, G_FILE_TEST_EXISTS))
+            {
+              g_set_error (error, FP_ERROR, FP_ERROR_MISSING_SOURCE,
+                           "%s: runtime path %s does not exist",
+                           profile->source_path ? profile->source_path : "profile", path);
+              return FALSE;
+            }
+        }
+      add_runtime_paths (b, (const char *const *) profile->runtime_paths);
+    }
   if (profile->runtime_host_etc)
     add_host_etc (b);
   return TRUE;
@@ -706,14 +795,16 @@ add_socket (Builder *b, const char *host_path, const char *sandbox_path)
   return TRUE;
 }
 
-/* A bus socket and the variable that names it. A dry run binds a proxy
- * socket that does not exist yet: the proxy would create it. */
+/* A bus socket and the variable that names it. A proxy's socket may not
+ * exist yet (a dry run, or the proxy still coming up while the sandbox's
+ * arguments are built): the launch waits for the proxy before bwrap. */
 static void
-add_bus_socket (Builder *b, const char *host_path, const char *sandbox_path, const char *variable)
+add_bus_socket (Builder *b, const char *host_path, gboolean proxied,
+                const char *sandbox_path, const char *variable)
 {
   g_autofree char *address = g_strconcat ("unix:path=", sandbox_path, NULL);
 
-  if (!b->spec->dry_run && !g_file_test (host_path, G_FILE_TEST_EXISTS))
+  if (!b->spec->dry_run && !proxied && !g_file_test (host_path, G_FILE_TEST_EXISTS))
     return;
   add_mount (b, MOUNT_BIND, host_path, sandbox_path, FALSE);
   fp_bwrap_set_env (b->bwrap, variable, address);
@@ -833,10 +924,12 @@ add_sockets (Builder *b)
     {
       g_autofree char *inside = g_build_filename (srt, "bus", NULL);
 
-      add_bus_socket (b, b->spec->session_bus_socket, inside, "DBUS_SESSION_BUS_ADDRESS");
+      add_bus_socket (b, b->spec->session_bus_socket, b->spec->session_bus_proxied, inside,
+                      "DBUS_SESSION_BUS_ADDRESS");
     }
   if (b->spec->system_bus_socket != NULL)
-    add_bus_socket (b, b->spec->system_bus_socket, "/run/dbus/system_bus_socket", "DBUS_SYSTEM_BUS_ADDRESS");
+    add_bus_socket (b, b->spec->system_bus_socket, b->spec->system_bus_proxied,
+                    "/run/dbus/system_bus_socket", "DBUS_SYSTEM_BUS_ADDRESS");
   if (fp_context_has (ctx, FP_FLAGS_SOCKETS, FP_SOCKET_SSH_AUTH))
     {
       g_autofree char *inside = g_build_filename (srt, "ssh-auth", NULL);
@@ -957,6 +1050,7 @@ builder_init (Builder *b, const FpSandboxSpec *spec, FpBwrap *bwrap)
     .host_runtime_dir = g_get_user_runtime_dir (),
     .mounts = g_ptr_array_new_with_free_func ((GDestroyNotify) mount_free),
     .layers = g_ptr_array_new_with_free_func ((GDestroyNotify) layer_free),
+    .runtime_groups = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_group_free),
   };
 }
 
@@ -967,6 +1061,7 @@ builder_clear (Builder *b)
   g_free (b->sandbox_runtime_dir);
   g_ptr_array_unref (b->mounts);
   g_clear_pointer (&b->layers, g_ptr_array_unref);
+  g_ptr_array_unref (b->runtime_groups);
 }
 
 /* Every mount, in the order bwrap makes them: what the sandbox shows of
@@ -1024,6 +1119,7 @@ fp_sandbox_build (const FpSandboxSpec *spec,
   clear_host_environment (&b);
   if (!add_filesystem_layout (&b, error))
     goto out;
+  hand_over_runtime_groups (&b);
   set_environment (&b);
 
   fp_bwrap_add_env_args (bwrap);

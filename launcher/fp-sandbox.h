@@ -5,6 +5,7 @@
 
 #include <glib.h>
 #include "fp-bwrap.h"
+#include "fp-closure.h"
 #include "fp-profile.h"
 
 G_BEGIN_DECLS
@@ -16,6 +17,8 @@ typedef struct {
   const char *const *args;          /* extra arguments after the profile's */
   const char        *session_bus_socket; /* host socket the app's bus is, or NULL */
   const char        *system_bus_socket;  /* host socket the app's system bus is, or NULL */
+  gboolean           session_bus_proxied; /* that socket is the D-Bus proxy's, */
+  gboolean           system_bus_proxied;  /* there before the app starts */
   const char        *documents_mount;    /* the document portal's FUSE mount, or NULL */
   int                sync_fd;       /* bwrap --sync-fd; 0 or -1 for none (0 is stdin,
                                      * never ours), so a zeroed spec asks for none */
@@ -23,6 +26,8 @@ typedef struct {
   const char        *cwd;           /* the app's directory inside, or NULL: the
                                      * current one if the sandbox sees it, else home */
   gboolean           dry_run;       /* change nothing on the host */
+  FpClosure         *closure;       /* where runtime paths to be laid out
+                                     * together are recorded, or NULL */
 } FpSandboxSpec;
 
 /* The directory that is $XDG_RUNTIME_DIR inside the sandbox. */

@@ -227,12 +227,14 @@ remove_instance_dir (const char *dir)
       (void) unlink (path);
     }
   /* Anything else is not ours to know about; remove it too so rmdir can
-   * succeed, but never follow into subdirectories. */
+   * succeed, but never follow into subdirectories: an empty one (the
+   * launcher's closure staging directory) goes, a full one stays. */
   listing = g_dir_open (dir, 0, NULL);
   while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
     {
       g_autofree char *path = g_build_filename (dir, name, NULL);
-      (void) unlink (path);
+      if (unlink (path) != 0)
+        (void) rmdir (path);
     }
   (void) rmdir (dir);
 }

@@ -1,0 +1,67 @@
+# Shared by the bench/ scripts: where fauxpak is, a private HOME and
+# XDG_RUNTIME_DIR, alternate timing (bench/alternate.py) and the results
+# table that bench/run-bench.sh prints. Source it from a bench script after
+# setting BUILD_DIR.
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+SOURCE_DIR=$(cd "$BENCH_DIR/.." && pwd)
+PYTHON=/usr/bin/python3
+RUNS=${BENCH_RUNS:-100}
+WARMUP=${BENCH_WARMUP:-5}
+
+if [ ! -x "$BUILD_DIR/launcher/fauxpak" ]; then
+  meson setup "$BUILD_DIR" "$SOURCE_DIR" >/dev/null
+  ninja -C "$BUILD_DIR" >/dev/null
+fi
+FAUXPAK=$(cd "$BUILD_DIR/launcher" && pwd)/fauxpak
+
+say () { printf '%s\n' "$*"; }
+bench_die () { echo "bench: $*" >&2; exit 1; }
+
+# A fresh private home and runtime directory under $1 (a temp dir).
+bench_home () {
+  export HOME=$1/home XDG_RUNTIME_DIR=$1/run
+  mkdir -p "$HOME" && mkdir -m 700 "$XDG_RUNTIME_DIR"
+  unset DBUS_SESSION_BUS_ADDRESS DISPLAY WAYLAND_DISPLAY
+  cd "$HOME" || exit 1
+}
+
+# measure OUT.json [RUNS] NAME=COMMAND…: the commands timed alternately.
+measure () {
+  local out=$1 runs=$2; shift 2
+  "$PYTHON" "$BENCH_DIR/alternate.py" "$runs" "$WARMUP" "$out" "$@"
+}
+
+# stat OUT.json NAME [mean|median|min|stddev]: in milliseconds.
+stat_ms () {
+  "$PYTHON" -c 'import json, sys; r = json.load(open(sys.argv[1]))["commands"][sys.argv[2]]; print(f"{r[sys.argv[3]] * 1000:.2f}")' \
+    "$1" "$2" "${3:-mean}"
+}
+
+# ratio OUT.json A B: mean(A) / mean(B).
+ratio () {
+  "$PYTHON" -c 'import json, sys; r = json.load(open(sys.argv[1]))["commands"]; print("%.2f" % (r[sys.argv[2]]["mean"] / r[sys.argv[3]]["mean"]))' \
+    "$1" "$2" "$3"
+}
+
+# verdict VALUE <=|>= TARGET
+verdict () {
+  [ -n "$1" ] || { echo "NOT met"; return; }
+  awk -v v="$1" -v t="$3" -v op="$2" 'BEGIN { exit !(op == "<=" ? v <= t : v >= t) }' && echo met || echo "NOT met"
+}
+
+# record ROW VALUE OP TARGET DETAIL: one line of the table run-bench.sh
+# prints (to BENCH_RESULTS when set), and on our output now.
+record () {
+  local row=$1 value=$2 op=$3 target=$4 detail=$5 line
+  line=$(printf '%s\t%s\t%s %s\t%s\t%s' "$row" "$value" "$op" "$target" "$(verdict "$value" "$op" "${target%%[!0-9.]*}")" "$detail")
+  say "RESULT: ${line//$'\t'/ | }"
+  [ -n "${BENCH_RESULTS:-}" ] && printf '%s\n' "$line" >> "$BENCH_RESULTS"
+  return 0
+}
+
+# record_skip ROW WHY
+record_skip () {
+  say "SKIPPED: $1: $2"
+  [ -n "${BENCH_RESULTS:-}" ] && printf '%s\t-\t-\tSKIPPED\t%s\n' "$1" "$2" >> "$BENCH_RESULTS"
+  return 0
+}

@@ -1,0 +1,559 @@
+#include "fp-closure.h"
+#include "fp-error.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+typedef struct {
+  char      *parent;      /* where the sandbox sees the paths */
+  GPtrArray *paths;       /* char*, each directly under parent */
+  guint      first_arg;   /* its binds in the command line */
+  char      *staging;     /* its tmpfs in our mount namespace */
+} Group;
+
+struct _FpClosure {
+  GPtrArray *groups;      /* Group*, by first_arg */
+};
+
+static void
+group_free (Group *group)
+{
+  g_free (group->parent);
+  g_ptr_array_unref (group->paths);
+  g_free (group->staging);
+  g_free (group);
+}
+
+FpClosure *
+fp_closure_new (void)
+{
+  FpClosure *closure = g_new0 (FpClosure, 1);
+
+  closure->groups = g_ptr_array_new_with_free_func ((GDestroyNotify) group_free);
+  return closure;
+}
+
+void
+fp_closure_free (FpClosure *closure)
+{
+  if (closure == NULL)
+    return;
+  g_ptr_array_unref (closure->groups);
+  g_free (closure);
+}
+
+static gboolean
+path_is_under (const char *path, const char *prefix)
+{
+  gsize len = strlen (prefix);
+
+  return strncmp (path, prefix, len) == 0 && (path[len] == '/' || (len == 1 && prefix[0] == '/'));
+}
+
+/* Whether the paths under `parent` may be laid out together: no listed
+ * path is the parent or above it (its bind would come before or after
+ * ours, in an order ours would change), and none lies deeper under it. */
+static gboolean
+can_group (const char *parent, const char *const *paths)
+{
+  for (guint i = 0; paths[i] != NULL; i++)
+    {
+      g_autofree char *path = g_canonicalize_filename (paths[i], "/");
+      g_autofree char *dir = NULL;
+
+      if (g_str_equal (path, parent) || path_is_under (parent, path))
+        return FALSE;
+      if (!path_is_under (path, parent))
+        continue;
+      dir = g_path_get_dirname (path);
+      if (!g_str_equal (dir, parent))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+GPtrArray *
+fp_closure_plan (const char *const *paths)
+{
+  g_autoptr(GHashTable) by_parent = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                           (GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) parents = g_ptr_array_new ();  /* in order of first appearance */
+  GPtrArray *groups = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+
+  for (guint i = 0; paths != NULL && paths[i] != NULL; i++)
+    {
+      g_autofree char *path = g_canonicalize_filename (paths[i], "/");
+      g_autofree char *parent = g_path_get_dirname (path);
+      GPtrArray *group;
+
+      if (g_str_equal (path, "/") || g_hash_table_contains (seen, path))
+        continue;
+      group = g_hash_table_lookup (by_parent, parent);
+      if (group == NULL)
+        {
+          group = g_ptr_array_new_with_free_func (g_free);
+          g_ptr_array_add (parents, parent);
+          g_hash_table_insert (by_parent, g_steal_pointer (&parent), group);
+        }
+      g_hash_table_add (seen, path);
+      g_ptr_array_add (group, g_steal_pointer (&path));
+    }
+  for (guint i = 0; i < parents->len; i++)
+    {
+      const char *parent = g_ptr_array_index (parents, i);
+      GPtrArray *group = g_hash_table_lookup (by_parent, parent);
+
+      if (g_str_equal (parent, "/") || group->len < FP_CLOSURE_MIN_PATHS || !can_group (parent, paths))
+        continue;
+      g_ptr_array_add (groups, g_ptr_array_ref (group));
+    }
+  return groups;
+}
+
+void
+fp_closure_add_group (FpClosure  *closure,
+                      const char *parent,
+                      GPtrArray  *group,
+                      guint       first_arg)
+{
+  Group *g = g_new0 (Group, 1);
+
+  g->parent = g_strdup (parent);
+  g->paths = g_ptr_array_ref (group);
+  g->first_arg = first_arg;
+  g_ptr_array_add (closure->groups, g);
+}
+
+gboolean
+fp_closure_is_empty (const FpClosure *closure)
+{
+  return closure == NULL || closure->groups->len == 0;
+}
+
+/* ------------------------------------------------------------------------
+ * The helper: a child of the launcher in its mount namespace. It uses raw
+ * system calls only: the launcher may have had threads (GDBus) when it
+ * forked. */
+
+static void G_GNUC_NORETURN
+helper_fail (int saved_errno, const char *what, const char *path)
+{
+  char message[4096];
+  int len = snprintf (message, sizeof message,
+                      "fauxpak: cannot lay out the runtime: %s %s: %s; not starting the app\n",
+                      what, path, strerror (saved_errno));
+
+  if (len > 0)
+    (void) !write (STDERR_FILENO, message, MIN ((gsize) len, sizeof message - 1));
+  _exit (1);
+}
+
+/* A copy of `path` and everything mounted under it, not attached
+ * anywhere yet. bubblewrap binds recursively too. */
+static int
+clone_tree (const char *path)
+{
+  int fd = open_tree (AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+
+  if (fd < 0)
+    helper_fail (errno, "cannot copy the mount of", path);
+  return fd;
+}
+
+/* Makes the mounts of `fd` read-only, nosuid and nodev, as bwrap's
+ * --ro-bind does, and all of them under it when `recursive`. */
+static void
+make_read_only (int fd, gboolean recursive, const char *path)
+{
+  struct mount_attr attr = {
+    .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
+  };
+
+  if (mount_setattr (fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr, sizeof attr) != 0)
+    helper_fail (errno, "cannot make read-only", path);
+}
+
+/* The mount point in the directory `dir_fd` for `clone_fd`, a copy of
+ * `path`: a directory or an empty file, as what it copies is (following
+ * links, as bwrap does). */
+static void
+make_mount_point (int dir_fd, const char *name, int clone_fd, const char *path)
+{
+  struct stat st;
+  int fd;
+
+  if (fstat (clone_fd, &st) != 0)
+    helper_fail (errno, "cannot look at", path);
+  if (S_ISDIR (st.st_mode))
+    {
+      if (mkdirat (dir_fd, name, 0755) != 0 && errno != EEXIST)
+        helper_fail (errno, "cannot make a mount point for", path);
+      return;
+    }
+  fd = openat (dir_fd, name, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0444);
+  if (fd < 0)
+    helper_fail (errno, "cannot make a mount point for", path);
+  close (fd);
+}
+
+/* Writes `data` and blocks until bwrap has read it. bwrap reads its
+ * seccomp program after every mount of its own, with its old root gone
+ * (bubblewrap.c, after --block-fd). The pipe holds one page, so it is
+ * writable again only once bwrap has taken what is in it; were it bigger,
+ * the paths would come sooner, in a slower but still exact layout. */
+static void
+wait_for_bwrap (int pipe_fd, const guint8 *data, gsize len)
+{
+  struct pollfd pfd = { .fd = pipe_fd, .events = POLLOUT };
+
+  while (len > 0)
+    {
+      ssize_t n = write (pipe_fd, data, len);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        _exit (1);  /* bwrap is gone */
+      data += n;
+      len -= n;
+    }
+  for (;;)
+    {
+      int res = poll (&pfd, 1, -1);
+
+      if (res < 0 && errno == EINTR)
+        continue;
+      if (res < 0 || (pfd.revents & (POLLERR | POLLHUP)) != 0)
+        _exit (1);
+      if (pfd.revents & POLLOUT)
+        return;
+    }
+}
+
+/* An empty tmpfs of the sandbox's own to attach a group's paths to while
+ * it is not attached anywhere, or -1 where the kernel has no such thing. */
+static int
+new_detached_tmpfs (void)
+{
+  int fs_fd = fsopen ("tmpfs", FSOPEN_CLOEXEC);
+  int tree_fd = -1;
+
+  if (fs_fd < 0)
+    return -1;
+  if (fsconfig (fs_fd, FSCONFIG_SET_STRING, "mode", "0755", 0) == 0 &&
+      fsconfig (fs_fd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) == 0)
+    tree_fd = fsmount (fs_fd, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+  close (fs_fd);
+  return tree_fd;
+}
+
+static const char *
+base_name (const char *path)
+{
+  return strrchr (path, '/') + 1;
+}
+
+static int
+open_staging (const Group *g)
+{
+  int fd = open (g->staging, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+  if (fd < 0)
+    helper_fail (errno, "cannot open", g->staging);
+  return fd;
+}
+
+static void G_GNUC_NORETURN
+run_helper (FpClosure *closure, int pipe_fd, const guint8 *program, gsize program_len)
+{
+  gsize n_paths = 0;
+  int *clones;
+  int *trees;
+  gsize k = 0;
+  struct rlimit limit;
+  /* Each group's paths go to a detached tmpfs while bwrap works, which
+   * then is one mount to attach; kernels before 6.15 attach to nothing
+   * detached, and there the paths are attached one by one at the end. */
+  gboolean detached = TRUE;
+
+  /* Should bwrap die, the helper goes too; and it holds none of the
+   * fds meant for bwrap (the D-Bus proxy's lifeline among them). */
+  if (prctl (PR_SET_PDEATHSIG, SIGKILL) != 0 ||
+      (pipe_fd > 3 && close_range (3, pipe_fd - 1, 0) != 0) ||
+      close_range (pipe_fd + 1, ~0U, 0) != 0)
+    _exit (1);
+  for (guint i = 0; i < closure->groups->len; i++)
+    n_paths += ((Group *) g_ptr_array_index (closure->groups, i))->paths->len;
+  /* One fd a path until they are attached: a closure may hold more
+   * paths than the soft limit allows. */
+  if (getrlimit (RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max)
+    {
+      limit.rlim_cur = limit.rlim_max;
+      (void) setrlimit (RLIMIT_NOFILE, &limit);
+    }
+  clones = alloca (n_paths * sizeof (int));
+  trees = alloca (closure->groups->len * sizeof (int));
+
+  /* While bwrap builds the sandbox: copies of every path, mount points. */
+  for (guint i = 0; i < closure->groups->len; i++)
+    {
+      Group *g = g_ptr_array_index (closure->groups, i);
+      int staging_fd = open_staging (g);
+
+      trees[i] = detached ? new_detached_tmpfs () : -1;
+      detached = trees[i] >= 0;
+      for (guint j = 0; j < g->paths->len; j++)
+        {
+          const char *path = g_ptr_array_index (g->paths, j);
+          int clone_fd = clone_tree (path);
+
+          if (detached)
+            {
+              make_mount_point (trees[i], base_name (path), clone_fd, path);
+              /* Its fd is closed at exit, once the app runs: each copy
+               * had an anonymous mount namespace to free. */
+              if (move_mount (clone_fd, "", trees[i], base_name (path), MOVE_MOUNT_F_EMPTY_PATH) == 0)
+                continue;
+              if (errno != EINVAL || i > 0 || j > 0)
+                helper_fail (errno, "cannot attach", path);
+              close (trees[i]);
+              trees[i] = -1;
+              detached = FALSE;
+            }
+          make_read_only (clone_fd, TRUE, path);
+          make_mount_point (staging_fd, base_name (path), clone_fd, path);
+          clones[k++] = clone_fd;
+        }
+      close (staging_fd);
+      if (detached)
+        {
+          /* Every path read-only in two calls, not one a path; the tmpfs
+           * above them stays writable, as the directories bwrap makes. */
+          struct mount_attr writable = { .attr_clr = MOUNT_ATTR_RDONLY };
+
+          make_read_only (trees[i], TRUE, g->parent);
+          if (mount_setattr (trees[i], "", AT_EMPTY_PATH, &writable, sizeof writable) != 0)
+            helper_fail (errno, "cannot make writable", g->parent);
+        }
+    }
+
+  /* All but the last 4 bytes of the filter: should the helper die
+   * before it sends them, bwrap gets a length that is no multiple of 8
+   * and refuses to start the app. */
+  wait_for_bwrap (pipe_fd, program, program_len - 4);
+
+  k = 0;
+  for (guint i = 0; i < closure->groups->len; i++)
+    {
+      Group *g = g_ptr_array_index (closure->groups, i);
+      int staging_fd;
+
+      if (detached)
+        {
+          if (move_mount (trees[i], "", AT_FDCWD, g->staging, MOVE_MOUNT_F_EMPTY_PATH) != 0)
+            helper_fail (errno, "cannot attach the paths under", g->parent);
+          continue;
+        }
+      staging_fd = open_staging (g);
+      for (guint j = 0; j < g->paths->len; j++)
+        {
+          const char *path = g_ptr_array_index (g->paths, j);
+
+          if (move_mount (clones[k], "", staging_fd, base_name (path), MOVE_MOUNT_F_EMPTY_PATH) != 0)
+            helper_fail (errno, "cannot attach", path);
+          close (clones[k++]);
+        }
+      close (staging_fd);
+    }
+  if (write (pipe_fd, program + program_len - 4, 4) != 4)
+    _exit (1);
+  /* The app runs. Our own copies go now rather than when the sandbox
+   * ends: private first, so that their unmounting stays ours. */
+  for (guint i = 0; i < closure->groups->len; i++)
+    {
+      Group *g = g_ptr_array_index (closure->groups, i);
+
+      if (mount (NULL, g->staging, NULL, MS_REC | MS_PRIVATE, NULL) == 0)
+        (void) umount2 (g->staging, MNT_DETACH);
+    }
+  _exit (0);
+}
+
+/* ------------------------------------------------------------------------
+ * The launcher's side. */
+
+static gboolean
+write_proc_file (const char *path, const char *text)
+{
+  int fd = open (path, O_WRONLY | O_CLOEXEC);
+  gboolean ok;
+
+  if (fd < 0)
+    return FALSE;
+  ok = write (fd, text, strlen (text)) == (ssize_t) strlen (text);
+  close (fd);
+  return ok;
+}
+
+/* A mount namespace of our own, in a user namespace of our own unless we
+ * are root; our uid and gid map to themselves, so bwrap, started inside,
+ * sees the same user and makes the same sandbox. */
+static gboolean
+enter_namespaces (void)
+{
+  uid_t uid = getuid ();
+  gid_t gid = getgid ();
+  g_autofree char *uid_map = g_strdup_printf ("%u %u 1\n", (unsigned) uid, (unsigned) uid);
+  g_autofree char *gid_map = g_strdup_printf ("%u %u 1\n", (unsigned) gid, (unsigned) gid);
+
+  if (uid == 0)
+    return unshare (CLONE_NEWNS) == 0;
+  if (unshare (CLONE_NEWUSER | CLONE_NEWNS) != 0)
+    return FALSE;
+  /* Past this point we are in the new namespaces: a failure leaves a
+   * namespace in which bwrap works as on the host. */
+  return write_proc_file ("/proc/self/setgroups", "deny") &&
+         write_proc_file ("/proc/self/uid_map", uid_map) &&
+         write_proc_file ("/proc/self/gid_map", gid_map);
+}
+
+static gboolean
+bwrap_is_setuid (FpBwrap *bwrap)
+{
+  struct stat st;
+
+  return stat (g_ptr_array_index (bwrap->argv, 0), &st) != 0 || (st.st_mode & S_ISUID) != 0;
+}
+
+/* The seccomp program bwrap is to read from `fd`, a memfd of ours. */
+static GBytes *
+read_program (int fd)
+{
+  g_autoptr(GBytes) data = fp_bwrap_read_fd (fd, NULL);
+
+  if (data == NULL || g_bytes_get_size (data) < 16 || g_bytes_get_size (data) % 8 != 0)
+    return NULL;
+  return g_steal_pointer (&data);
+}
+
+static int
+find_seccomp_fd (FpBwrap *bwrap)
+{
+  for (guint i = 1; i + 1 < bwrap->argv->len; i++)
+    {
+      const char *arg = g_ptr_array_index (bwrap->argv, i);
+
+      if (g_str_equal (arg, "--"))
+        break;
+      if (g_str_equal (arg, "--seccomp"))
+        return atoi (g_ptr_array_index (bwrap->argv, i + 1));
+    }
+  return -1;
+}
+
+/* One tmpfs for all staging directories, so that nothing of them is left
+ * on the host but the empty `staging_dir`; in it a shared tmpfs a group,
+ * the mount bwrap binds and propagation fills. */
+static gboolean
+mount_staging (FpClosure *closure, const char *staging_dir)
+{
+  if (mount (NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) != 0 ||
+      mount ("tmpfs", staging_dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0700") != 0 ||
+      mount (NULL, staging_dir, NULL, MS_PRIVATE, NULL) != 0)
+    return FALSE;
+  for (guint i = 0; i < closure->groups->len; i++)
+    {
+      Group *g = g_ptr_array_index (closure->groups, i);
+
+      g->staging = g_strdup_printf ("%s/%u", staging_dir, i);
+      if (mkdir (g->staging, 0700) != 0 ||
+          mount ("tmpfs", g->staging, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") != 0 ||
+          mount (NULL, g->staging, NULL, MS_SHARED, NULL) != 0)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Each group's binds, one a path, become one bind of its staging tmpfs:
+ * read-write, as the directories bwrap makes in its own root are. */
+static void
+rewrite_command_line (FpClosure *closure, FpBwrap *bwrap)
+{
+  for (guint i = closure->groups->len; i > 0; i--)
+    {
+      Group *g = g_ptr_array_index (closure->groups, i - 1);
+
+      g_ptr_array_remove_range (bwrap->argv, g->first_arg, 3 * g->paths->len);
+      g_ptr_array_insert (bwrap->argv, g->first_arg, g_strdup (g->parent));
+      g_ptr_array_insert (bwrap->argv, g->first_arg, g_strdup (g->staging));
+      g_ptr_array_insert (bwrap->argv, g->first_arg, g_strdup ("--bind"));
+    }
+}
+
+gboolean
+fp_closure_apply (FpClosure  *closure,
+                  FpBwrap    *bwrap,
+                  const char *staging_dir,
+                  GError    **error)
+{
+  g_autoptr(GBytes) program = NULL;
+  int seccomp_fd;
+  int sync_pipe[2];
+  pid_t helper;
+
+  if (fp_closure_is_empty (closure) || bwrap_is_setuid (bwrap))
+    return TRUE;
+  seccomp_fd = find_seccomp_fd (bwrap);
+  if (seccomp_fd < 0 || (program = read_program (seccomp_fd)) == NULL)
+    return TRUE;
+  if (mkdir (staging_dir, 0700) != 0 && errno != EEXIST)
+    return TRUE;
+  if (!enter_namespaces () || !mount_staging (closure, staging_dir))
+    return TRUE;
+  if (pipe2 (sync_pipe, O_CLOEXEC) != 0)
+    return TRUE;
+  /* One page: see wait_for_bwrap. */
+  (void) fcntl (sync_pipe[1], F_SETPIPE_SZ, 4096);
+
+  helper = fork ();
+  if (helper < 0)
+    {
+      close (sync_pipe[0]);
+      close (sync_pipe[1]);
+      return TRUE;
+    }
+  if (helper == 0)
+    {
+      gsize len;
+      const guint8 *data = g_bytes_get_data (program, &len);
+
+      close (sync_pipe[0]);
+      run_helper (closure, sync_pipe[1], data, len);
+    }
+  close (sync_pipe[1]);
+  /* bwrap reads its program from the helper now, at the same fd number. */
+  if (dup3 (sync_pipe[0], seccomp_fd, O_CLOEXEC) < 0)
+    {
+      int saved_errno = errno;
+
+      close (sync_pipe[0]);
+      g_set_error (error, FP_ERROR, FP_ERROR_SANDBOX_SETUP,
+                   "cannot pass the seccomp pipe to bwrap: %s", g_strerror (saved_errno));
+      return FALSE;
+    }
+  close (sync_pipe[0]);
+  rewrite_command_line (closure, bwrap);
+  return TRUE;
+}

@@ -1,0 +1,60 @@
+/* A runtime of many paths under one directory (a Nix closure under
+ * /nix/store) at a cost that does not grow with its size.
+ *
+ * bubblewrap reads the whole mount table after every bind it makes, so N
+ * binds cost O(N²) (bubblewrap issue 384). Here the launcher enters a
+ * mount namespace of its own before it execs bwrap and gives bwrap one
+ * empty, shared tmpfs to bind at the common parent. Once bwrap has made
+ * every other mount and waits for its seccomp program (which comes through
+ * a pipe from a helper process), the helper attaches each path, read-only,
+ * under that tmpfs: mount propagation carries them into the sandbox, whose
+ * app starts only after the last byte of its filter arrives, which the
+ * helper sends after the last path. The sandbox sees exactly the listed
+ * paths, read-only, as with one bind each; if anything fails, the filter
+ * is cut short and bwrap refuses to start the app. */
+#pragma once
+
+#include <glib.h>
+#include "fp-bwrap.h"
+
+G_BEGIN_DECLS
+
+/* Fewer paths under one parent are bound one by one, as bwrap does. */
+#define FP_CLOSURE_MIN_PATHS 16
+
+typedef struct _FpClosure FpClosure;
+
+FpClosure *fp_closure_new (void);
+void       fp_closure_free (FpClosure *closure);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FpClosure, fp_closure_free)
+
+/* The runtime paths (absolute, canonical, in profile order) that can be
+ * laid out together: for each parent directory other than /, at least
+ * FP_CLOSURE_MIN_PATHS paths directly under it, when no listed path is
+ * that parent, above it, or deeper under it. Returns GPtrArray* of paths
+ * per group, each group's paths sharing one parent; paths in no group are
+ * not returned. */
+GPtrArray *fp_closure_plan (const char *const *paths);
+
+/* The builder put one read-only bind per path of `group` (GPtrArray* of
+ * paths under `parent`) at argv[first_arg … first_arg + 3 × len). */
+void fp_closure_add_group (FpClosure  *closure,
+                           const char *parent,
+                           GPtrArray  *group,
+                           guint       first_arg);
+
+gboolean fp_closure_is_empty (const FpClosure *closure);
+
+/* Just before exec: enters the launcher's own mount namespace (and user
+ * namespace, unless root), mounts the staging tmpfs under `staging_dir`
+ * (a fresh directory of the launcher's own), starts the helper and
+ * replaces each group's binds by one. Where that cannot be done (no user
+ * namespaces, a setuid bwrap, no seccomp program), the command line stays
+ * as it is, one bind a path, and TRUE is returned: it is a faster layout,
+ * not a different one. */
+gboolean fp_closure_apply (FpClosure  *closure,
+                           FpBwrap    *bwrap,
+                           const char *staging_dir,
+                           GError    **error);
+
+G_END_DECLS
