@@ -683,7 +683,7 @@ filesystem_mode_suffix (FpFilesystemMode mode)
 }
 
 static void
-save_policy_group (GKeyFile *keyfile, const char *group, GHashTable *policies)
+save_policy_group (GKeyFile *keyfile, const char *group, GHashTable *policies, gboolean with_revocations)
 {
   g_autoptr(GPtrArray) names = fp_sorted_keys (policies);
 
@@ -692,13 +692,17 @@ save_policy_group (GKeyFile *keyfile, const char *group, GHashTable *policies)
       const char *name = g_ptr_array_index (names, i);
       FpPolicy policy = GPOINTER_TO_INT (g_hash_table_lookup (policies, name));
 
-      g_key_file_set_string (keyfile, group, name, fp_policy_to_string (policy));
+      /* Flatpak's flattened form (.flatpak-info) leaves out a name the app
+       * may not see; an override says "none", which revokes it. */
+      if (policy != FP_POLICY_NONE || with_revocations)
+        g_key_file_set_string (keyfile, group, name, fp_policy_to_string (policy));
     }
 }
 
 /* `with_revocations`: also what the context takes away ("!x11",
  * "!home", unset-environment), as a Flatpak override keyfile says it;
- * .flatpak-info lists only what this instance has. */
+ * .flatpak-info lists only what this instance has (and, as Flatpak's
+ * does, the variables it unsets). */
 static void
 save_keyfile (const FpContext *context,
               GKeyFile        *keyfile,
@@ -754,17 +758,19 @@ save_keyfile (const FpContext *context,
     g_key_file_set_string_list (keyfile, "Context", "persistent",
                                 (const char *const *) persistent->pdata, persistent->len);
 
-  save_policy_group (keyfile, "Session Bus Policy", context->session_bus_policy);
-  save_policy_group (keyfile, "System Bus Policy", context->system_bus_policy);
+  save_policy_group (keyfile, "Session Bus Policy", context->session_bus_policy, with_revocations);
+  save_policy_group (keyfile, "System Bus Policy", context->system_bus_policy, with_revocations);
 
+  /* An unset variable as Flatpak writes it, in .flatpak-info and in an
+   * override alike: in [Context] unset-environment, and as VAR= in
+   * [Environment] for readers older than that key. */
   for (guint i = 0; i < env_keys->len; i++)
     {
       const char *name = g_ptr_array_index (env_keys, i);
       const char *value = g_hash_table_lookup (context->env, name);
 
-      if (value != NULL)
-        g_key_file_set_string (keyfile, "Environment", name, value);
-      else if (with_revocations)
+      g_key_file_set_string (keyfile, "Environment", name, value ? value : "");
+      if (value == NULL)
         g_ptr_array_add (unset_env, (gpointer) name);
     }
   if (unset_env->len > 0)

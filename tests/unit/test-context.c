@@ -806,7 +806,8 @@ test_keyfile_exact (void)
   g_autofree char *text = keyfile_text (context);
 
   /* As flatpak writes .flatpak-info: string lists end in ';', flags in bit
-   * order, rw filesystems without a suffix. */
+   * order, rw filesystems without a suffix, no "none" policies, an unset
+   * variable both in unset-environment and as VAR=. */
   g_assert_cmpstr (text, ==,
                    "[Context]\n"
                    "shared=network;ipc;\n"
@@ -815,9 +816,9 @@ test_keyfile_exact (void)
                    "features=devel;per-app-dev-shm;\n"
                    "filesystems=/opt/data:ro;home;xdg-download/Foo:create;/srv/same;/srv/ro:ro;\n"
                    "persistent=.app;.config/x;\n"
+                   "unset-environment=GONE;\n"
                    "\n"
                    "[Session Bus Policy]\n"
-                   "org.example.Hidden=none\n"
                    "org.example.Own=own\n"
                    "org.freedesktop.Notifications=talk\n"
                    "\n"
@@ -826,7 +827,8 @@ test_keyfile_exact (void)
                    "\n"
                    "[Environment]\n"
                    "EMPTY=\n"
-                   "FOO=bar\n");
+                   "FOO=bar\n"
+                   "GONE=\n");
 }
 
 static void
@@ -838,7 +840,6 @@ test_keyfile_empty (void)
 
   set_flag (context, FP_FLAGS_SHARED, "!network", TRUE);
   add_fs (context, "!home", TRUE);
-  set_env (context, "X", NULL);
   fp_context_save_keyfile (context, keyfile);
   groups = g_key_file_get_groups (keyfile, NULL);
   g_assert_cmpuint (g_strv_length (groups), ==, 0);
@@ -920,9 +921,10 @@ test_keyfile_round_trip (void)
           set_policy (parsed, system_bus, names[i], value);
         }
     }
-  g_assert_cmpuint (g_hash_table_size (parsed->session_bus_policy), ==, 4);
+  /* A "none" policy is left out, as Flatpak leaves it out. */
+  g_assert_cmpuint (g_hash_table_size (parsed->session_bus_policy), ==, 3);
   g_assert_cmpint (policy (parsed, FALSE, "org.example.Prefix.*"), ==, FP_POLICY_TALK);
-  g_assert_cmpint (policy (parsed, FALSE, "org.example.Hidden"), ==, FP_POLICY_NONE);
+  g_assert_cmpint (policy (parsed, FALSE, "org.example.Hidden"), ==, -1);
   g_assert_cmpint (policy (parsed, TRUE, "org.freedesktop.UPower"), ==, FP_POLICY_SEE);
 
   keys = g_key_file_get_keys (keyfile, "Environment", NULL, &error);
@@ -932,12 +934,23 @@ test_keyfile_round_trip (void)
       g_autofree char *value = g_key_file_get_string (keyfile, "Environment", keys[i], &error);
 
       g_assert_no_error (error);
+      if (g_str_equal (keys[i], "GONE"))
+        continue;
       g_assert_cmpstr (value, ==, g_hash_table_lookup (context->env, keys[i]));
       set_env (parsed, keys[i], value);
     }
-  /* Every set variable, and none of the unset ones. */
-  g_assert_cmpuint (g_strv_length (keys), ==, g_hash_table_size (context->env) - 1);
-  g_assert_false (g_key_file_has_key (keyfile, "Environment", "GONE", NULL));
+  /* Every variable; an unset one as Flatpak writes it, GONE= and in
+   * unset-environment. */
+  g_assert_cmpuint (g_strv_length (keys), ==, g_hash_table_size (context->env));
+  {
+    g_autofree char *gone = g_key_file_get_string (keyfile, "Environment", "GONE", NULL);
+    g_auto(GStrv) unset = g_key_file_get_string_list (keyfile, "Context", "unset-environment", NULL, NULL);
+
+    g_assert_cmpstr (gone, ==, "");
+    g_assert_nonnull (unset);
+    g_assert_cmpstr (unset[0], ==, "GONE");
+    g_assert_null (unset[1]);
+  }
 
   /* No value was taken for a group. */
   {
@@ -953,6 +966,7 @@ test_keyfile_round_trip (void)
    * binds that came back as filesystems. */
   g_ptr_array_set_size (context->binds, 0);
   g_hash_table_remove (context->env, "GONE");
+  g_hash_table_remove (context->session_bus_policy, "org.example.Hidden");
   add_fs (context, "/srv/same", TRUE);
   add_fs (context, "/srv/ro:ro", TRUE);
   g_free (text);

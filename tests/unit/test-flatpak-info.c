@@ -66,6 +66,7 @@ test_exact (void)
     "features=devel;\n"
     "filesystems=xdg-config/gtk-3.0:ro;xdg-documents;~/Notes:create;/opt/dict:ro;\n"
     "persistent=.editor;\n"
+    "unset-environment=LD_PRELOAD;\n"
     "\n"
     "[Session Bus Policy]\n"
     "org.example.Editor.*=own\n"
@@ -75,7 +76,8 @@ test_exact (void)
     "org.freedesktop.UPower=see\n"
     "\n"
     "[Environment]\n"
-    "EDITOR_MODE=sandboxed\n",
+    "EDITOR_MODE=sandboxed\n"
+    "LD_PRELOAD=\n",
     fp_flatpak_arch (), fp_flatpak_arch (), FAUXPAK_FLATPAK_COMPAT_VERSION, FAUXPAK_VERSION);
   g_autofree char *text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
 
@@ -218,11 +220,14 @@ test_round_trip (void)
   }
 
   /* The same [Context] and the groups after it, once the raw bind is read
-   * back as the filesystem it was written as and the unset variable and
-   * revoked filesystem (never written) are dropped. */
+   * back as the filesystem it was written as, the unset variable (written
+   * as Flatpak does, LD_PRELOAD= and in unset-environment, which this
+   * reader does not take) and the revoked filesystem (never written) are
+   * dropped. */
   g_ptr_array_set_size (profile->context->binds, 0);
   g_assert_true (fp_context_add_filesystem (profile->context, "/opt/dict:ro", TRUE, NULL));
   g_hash_table_remove (profile->context->env, "LD_PRELOAD");
+  g_hash_table_remove (context->env, "LD_PRELOAD");
   g_hash_table_remove (profile->context->filesystems, "host");
   {
     g_autoptr(GKeyFile) a = g_key_file_new ();
