@@ -5,6 +5,7 @@
 #include "fp-cmd.h"
 #include "fp-cmd-options.h"
 #include "fp-error.h"
+#include "fp-origins.h"
 #include "fp-override.h"
 #include "fp-profile.h"
 #include "fp-suggest.h"
@@ -22,6 +23,7 @@ typedef struct {
   gboolean show_bwrap;
   char *bwrap_data_dir;
   gboolean show_dbus_proxy;
+  gboolean show_sources;     /* info --sources: where each permission came from */
   char *command;             /* --command: another program, the profile's permissions */
   gboolean sandbox;          /* --sandbox: none of the profile's or override's permissions */
   FpRunOptions run_options;  /* --file-forwarding, --log-*-bus, --cwd, --verbose */
@@ -68,6 +70,8 @@ make_option_context (const char *parameter_string, const char *summary,
 
   g_array_append_val (entries, app_id_entry);
   g_array_append_val (entries, preset_entry);
+  GOptionEntry show_sources_entry = { "sources", 0, 0, G_OPTION_ARG_NONE, &cl->show_sources,
+                                      "Say above each permission where it came from (as # comments)", NULL };
   GOptionEntry show_dbus_proxy_entry = { "show-dbus-proxy", 0, 0, G_OPTION_ARG_NONE, &cl->show_dbus_proxy,
                                          "Print the D-Bus proxy's command line, one argument a line", NULL };
   GOptionEntry file_forwarding_entry = { "file-forwarding", 0, 0, G_OPTION_ARG_NONE, &cl->run_options.file_forwarding,
@@ -90,6 +94,7 @@ make_option_context (const char *parameter_string, const char *summary,
       g_array_append_val (entries, show_bwrap_entry);
       g_array_append_val (entries, bwrap_data_dir_entry);
       g_array_append_val (entries, show_dbus_proxy_entry);
+      g_array_append_val (entries, show_sources_entry);
     }
   else
     {
@@ -119,13 +124,17 @@ static gboolean
 apply_override (FpProfile *profile, GError **error)
 {
   g_autoptr(FpContext) override = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *source = NULL;
 
   if (profile->app_id == NULL)
     return TRUE;  /* fp_profile_validate says what is missing */
   override = fp_override_load (profile->app_id, error);
   if (override == NULL)
     return FALSE;
-  fp_context_merge (profile->context, override);
+  path = fp_override_path (profile->app_id, NULL);
+  source = g_strdup_printf ("fauxpak override %s", path ? path : profile->app_id);
+  fp_profile_merge_layer (profile, override, source);
   return TRUE;
 }
 
@@ -213,6 +222,7 @@ profile_from_command_line (CommandLine *cl, int argc, char **argv, gboolean need
   for (guint i = 0; i < cl->presets->len; i++)
     {
       g_autoptr(FpProfile) preset = fp_profile_new ();
+      g_autofree char *source = g_strdup_printf ("--preset=%s", (char *) cl->presets->pdata[i]);
 
       if (!fp_profile_import_preset (preset, cl->presets->pdata[i], error))
         {
@@ -220,9 +230,9 @@ profile_from_command_line (CommandLine *cl, int argc, char **argv, gboolean need
           g_clear_pointer (app_args, g_strfreev);
           return NULL;
         }
-      fp_context_merge (profile->context, preset->context);
+      fp_profile_merge_layer (profile, preset->context, source);
     }
-  fp_context_merge (profile->context, cl->cli_context);
+  fp_profile_merge_layer (profile, cl->cli_context, "the command line");
   if (!fp_profile_validate (profile, error))
     {
       g_clear_pointer (app_args, g_strfreev);
@@ -261,8 +271,9 @@ command_run_or_info (int argc, char **argv, gboolean is_run)
                            "Exit status: the application's own, or 125 when fauxpak refused or\n"
                            "failed to start it.", &cl, FALSE)
     : make_option_context ("(PROFILE.json | --app-id=ID [-- COMMAND…])",
-                           "Print the .flatpak-info a launch would write, or with --show-bwrap\n"
-                           "the bubblewrap command line.", &cl, TRUE);
+                           "Print the .flatpak-info a launch would write (with --sources, where\n"
+                           "each permission came from), or with --show-bwrap the bubblewrap\n"
+                           "command line.", &cl, TRUE);
 
   for (int i = 1; i < argc && !g_str_has_suffix (argv[i], ".json"); i++)
     if (g_str_equal (argv[i], "--"))
@@ -314,7 +325,11 @@ command_run_or_info (int argc, char **argv, gboolean is_run)
           g_print ("%s\n", (char *) g_ptr_array_index (bwrap->argv, i));
       else
         {
-          g_autofree char *data = g_key_file_to_data (keyfile, NULL, NULL);
+          g_autofree char *data = NULL;
+
+          if (cl.show_sources)
+            fp_origins_annotate (profile->origins, keyfile);
+          data = g_key_file_to_data (keyfile, NULL, NULL);
           g_print ("%s", data);
         }
     }
@@ -348,7 +363,7 @@ command_help (void)
            "  fauxpak run [PERMISSIONS] PROFILE.json [ARG…]\n"
            "  fauxpak run [PERMISSIONS] --app-id=ID -- COMMAND [ARG…]\n"
            "  fauxpak run --file-forwarding … [ARG…] @@ FILE… @@ [@@u URI… @@]\n"
-           "  fauxpak info [PERMISSIONS] [--show-bwrap | --show-dbus-proxy] (PROFILE.json | --app-id=ID)\n");
+           "  fauxpak info [PERMISSIONS] [--sources | --show-bwrap | --show-dbus-proxy] (PROFILE.json | --app-id=ID)\n");
   for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
     if (commands[i].usage != NULL)
       g_print ("  fauxpak %s\n", commands[i].usage);

@@ -209,7 +209,7 @@ set_command_if_unset (FpProfile *profile, const char *command)
 }
 
 static gboolean
-apply_finish_arg (FpProfile *profile, const char *path, guint index, const char *arg, GError **error)
+apply_finish_arg (FpContext *layer, const char *path, guint index, const char *arg, GError **error)
 {
   g_autofree char *name = NULL;
   const char *eq;
@@ -236,7 +236,7 @@ apply_finish_arg (FpProfile *profile, const char *path, guint index, const char 
                    path, index, arg, name);
       return FALSE;
     }
-  if (!fp_context_apply_option (profile->context, name, eq + 1, &local_error))
+  if (!fp_context_apply_option (layer, name, eq + 1, &local_error))
     {
       g_set_error (error, FP_ERROR, FP_ERROR_INVALID_PROFILE, "%s: key \"finish-args[%u]\": %s",
                    path, index, local_error->message);
@@ -252,6 +252,8 @@ fp_flatpak_import_manifest (FpProfile  *profile,
                             GError    **error)
 {
   g_autoptr(JsonNode) root = load_manifest (path, error);
+  g_autoptr(FpContext) layer = fp_context_new ();
+  g_autofree char *source = NULL;
   JsonObject *object;
   JsonNode *finish_args;
   const char *app_id;
@@ -287,6 +289,7 @@ fp_flatpak_import_manifest (FpProfile  *profile,
   finish_args = json_object_get_member (object, "finish-args");
   if (finish_args == NULL)
     return TRUE;
+  source = g_strconcat ("flatpak-manifest:", path, NULL);
   if (!JSON_NODE_HOLDS_ARRAY (finish_args))
     {
       g_set_error (error, FP_ERROR, FP_ERROR_INVALID_PROFILE,
@@ -303,9 +306,10 @@ fp_flatpak_import_manifest (FpProfile  *profile,
                        "%s: key \"finish-args[%u]\": expected a string", path, i);
           return FALSE;
         }
-      if (!apply_finish_arg (profile, path, i, json_node_get_string (element), error))
+      if (!apply_finish_arg (layer, path, i, json_node_get_string (element), error))
         return FALSE;
     }
+  fp_profile_merge_layer (profile, layer, source);
   return TRUE;
 }
 
@@ -346,7 +350,7 @@ import_context_group (FpContext *context, GKeyFile *keyfile, const char *path, G
           else if (g_str_equal (keys[i], "persistent"))
             ok = fp_context_add_persistent (context, values[j], &local_error);
           else if (g_str_equal (keys[i], "unset-environment"))
-            ok = fp_context_set_env (context, values[j], NULL, &local_error);
+            continue;  /* after [Environment], see fp_flatpak_import_context */
           else
             {
               g_set_error (error, FP_ERROR, FP_ERROR_INVALID_PROFILE,
@@ -382,15 +386,16 @@ import_policy_group (FpContext *context, GKeyFile *keyfile, const char *path,
 gboolean
 fp_flatpak_import_context (FpContext  *context,
                            GKeyFile   *keyfile,
-                           const char *path,
+                           const char *name,
                            GError    **error)
 {
   g_auto(GStrv) env_names = NULL;
+  g_auto(GStrv) unset_names = NULL;
   GError *local_error = NULL;
 
-  if (!import_context_group (context, keyfile, path, error) ||
-      !import_policy_group (context, keyfile, path, "Session Bus Policy", FALSE, error) ||
-      !import_policy_group (context, keyfile, path, "System Bus Policy", TRUE, error))
+  if (!import_context_group (context, keyfile, name, error) ||
+      !import_policy_group (context, keyfile, name, "Session Bus Policy", FALSE, error) ||
+      !import_policy_group (context, keyfile, name, "System Bus Policy", TRUE, error))
     return FALSE;
 
   env_names = g_key_file_get_keys (keyfile, "Environment", NULL, NULL);
@@ -399,8 +404,63 @@ fp_flatpak_import_context (FpContext  *context,
       g_autofree char *value = g_key_file_get_string (keyfile, "Environment", env_names[i], NULL);
 
       if (!fp_context_set_env (context, env_names[i], value ? value : "", &local_error))
-        return keyfile_error (path, "Environment", env_names[i], local_error, error);
+        return keyfile_error (name, "Environment", env_names[i], local_error, error);
     }
+
+  /* As Flatpak: unset-environment wins over [Environment], where Flatpak
+   * also writes each unset variable as VAR= for its older versions. */
+  unset_names = g_key_file_get_string_list (keyfile, "Context", "unset-environment", NULL, NULL);
+  for (guint i = 0; unset_names != NULL && unset_names[i] != NULL; i++)
+    if (*unset_names[i] != '\0' && !fp_context_set_env (context, unset_names[i], NULL, &local_error))
+      return keyfile_error (name, "Context", "unset-environment", local_error, error);
+  return TRUE;
+}
+
+GKeyFile *
+fp_flatpak_keyfile_load_data (const char *data,
+                              gsize       length,
+                              const char *name,
+                              GError    **error)
+{
+  g_autoptr(GKeyFile) keyfile = g_key_file_new ();
+  GError *local_error = NULL;
+
+  if (!g_key_file_load_from_data (keyfile, data, length, G_KEY_FILE_NONE, &local_error))
+    {
+      g_set_error (error, FP_ERROR, FP_ERROR_INVALID_PROFILE, "%s: not a Flatpak metadata keyfile: %s",
+                   name, local_error->message);
+      g_error_free (local_error);
+      return NULL;
+    }
+  return g_steal_pointer (&keyfile);
+}
+
+gboolean
+fp_flatpak_import_metadata_keyfile (FpProfile  *profile,
+                                    GKeyFile   *keyfile,
+                                    const char *name,
+                                    const char *source,
+                                    GError    **error)
+{
+  g_autoptr(FpContext) layer = fp_context_new ();
+  g_autofree char *app_id = NULL;
+  g_autofree char *command = NULL;
+
+  app_id = g_key_file_get_string (keyfile, "Application", "name", NULL);
+  if (app_id == NULL)
+    {
+      g_set_error (error, FP_ERROR, FP_ERROR_INVALID_PROFILE,
+                   "%s: [Application] name is missing; expected the application id", name);
+      return FALSE;
+    }
+  if (!set_app_id (profile, name, "[Application] name", app_id, error))
+    return FALSE;
+  command = g_key_file_get_string (keyfile, "Application", "command", NULL);
+  set_command_if_unset (profile, command);
+
+  if (!fp_flatpak_import_context (layer, keyfile, name, error))
+    return FALSE;
+  fp_profile_merge_layer (profile, layer, source);
   return TRUE;
 }
 
@@ -409,29 +469,19 @@ fp_flatpak_import_metadata (FpProfile  *profile,
                             const char *path,
                             GError    **error)
 {
-  g_autoptr(GKeyFile) keyfile = g_key_file_new ();
-  g_autofree char *app_id = NULL;
-  g_autofree char *command = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *source = g_strconcat ("flatpak-metadata:", path, NULL);
+  g_autoptr(GKeyFile) keyfile = NULL;
+  gsize length;
   GError *local_error = NULL;
 
-  if (!g_key_file_load_from_file (keyfile, path, G_KEY_FILE_NONE, &local_error))
+  if (!g_file_get_contents (path, &contents, &length, &local_error))
     {
-      g_set_error (error, FP_ERROR, FP_ERROR_INVALID_PROFILE, "%s: not a Flatpak metadata keyfile: %s",
-                   path, local_error->message);
+      g_set_error (error, FP_ERROR, FP_ERROR_INVALID_PROFILE, "%s: cannot read: %s", path, local_error->message);
       g_error_free (local_error);
       return FALSE;
     }
-  app_id = g_key_file_get_string (keyfile, "Application", "name", NULL);
-  if (app_id == NULL)
-    {
-      g_set_error (error, FP_ERROR, FP_ERROR_INVALID_PROFILE,
-                   "%s: [Application] name is missing; expected the application id", path);
-      return FALSE;
-    }
-  if (!set_app_id (profile, path, "[Application] name", app_id, error))
-    return FALSE;
-  command = g_key_file_get_string (keyfile, "Application", "command", NULL);
-  set_command_if_unset (profile, command);
-
-  return fp_flatpak_import_context (profile->context, keyfile, path, error);
+  keyfile = fp_flatpak_keyfile_load_data (contents, length, path, error);
+  return keyfile != NULL &&
+         fp_flatpak_import_metadata_keyfile (profile, keyfile, path, source, error);
 }

@@ -5,6 +5,7 @@
 #include "fp-error.h"
 #include "fp-expand.h"
 #include "fp-flatpak-import.h"
+#include "fp-origins.h"
 
 #include <json-glib/json-glib.h>
 #include <string.h>
@@ -12,6 +13,9 @@
 /* "imports" entries that read Flatpak's own files rather than a profile. */
 #define FLATPAK_MANIFEST_PREFIX "flatpak-manifest:"
 #define FLATPAK_METADATA_PREFIX "flatpak-metadata:"
+#define FLATPAK_APP_PREFIX "flatpak-app:"
+#define FLATPAK_REPO_PREFIX "flatpak-repo:"
+#define FLATPAK_BUNDLE_PREFIX "flatpak-bundle:"
 
 /* Imports deeper than this are surely a mistake (cycles are caught apart). */
 #define MAX_IMPORT_DEPTH 16
@@ -30,6 +34,7 @@ fp_profile_new (void)
   FpProfile *profile = g_new0 (FpProfile, 1);
 
   profile->context = fp_context_new ();
+  profile->origins = fp_origins_new ();
   profile->runtime = FP_RUNTIME_HOST;
   profile->runtime_host_etc = TRUE;
   profile->documents = FP_DOCUMENTS_OPTIONAL;
@@ -45,6 +50,7 @@ fp_profile_free (FpProfile *profile)
   g_free (profile->app_id);
   g_strfreev (profile->command);
   fp_context_free (profile->context);
+  g_hash_table_unref (profile->origins);
   g_strfreev (profile->runtime_paths);
   g_free (profile);
 }
@@ -710,6 +716,86 @@ is_preset_name (const char *name)
   return *name != '\0';
 }
 
+/* One of the imports that read Flatpak's own files (or installation, or
+ * repository) rather than a profile. */
+static gboolean
+import_flatpak (LoadState *state, const char *key, const char *name, GError **error)
+{
+  g_autofree char *path = NULL;
+  GError *local_error = NULL;
+  gboolean ok;
+
+  if (g_str_has_prefix (name, FLATPAK_APP_PREFIX))
+    ok = fp_flatpak_import_installed (state->profile, name + strlen (FLATPAK_APP_PREFIX), &local_error);
+  else if (g_str_has_prefix (name, FLATPAK_REPO_PREFIX))
+    {
+      /* A path may hold a colon, and so may a ref (REMOTE:REF, as in an
+       * installation's repository): the repository is the shortest prefix
+       * that is a directory, else all before the last colon. */
+      const char *spec = name + strlen (FLATPAK_REPO_PREFIX);
+      const char *colon = strrchr (spec, ':');
+
+      for (const char *c = strchr (spec, ':'); c != NULL && c != colon; c = strchr (c + 1, ':'))
+        {
+          g_autofree char *prefix = g_strndup (spec, c - spec);
+          g_autofree char *candidate = resolve_profile_relative (state, key, prefix, NULL);
+
+          if (candidate != NULL && g_file_test (candidate, G_FILE_TEST_IS_DIR))
+            {
+              colon = c;
+              break;
+            }
+        }
+      if (colon == NULL || colon == spec || colon[1] == '\0')
+        return key_fail (state, error, key, "\"%s\": expected flatpak-repo:REPO-PATH:REF, "
+                         "such as flatpak-repo:repo:app/org.example.App/x86_64/stable", name);
+      {
+        g_autofree char *repo = g_strndup (spec, colon - spec);
+
+        if ((path = resolve_profile_relative (state, key, repo, error)) == NULL)
+          return FALSE;
+      }
+      ok = fp_flatpak_import_repo (state->profile, path, colon + 1, &local_error);
+    }
+  else
+    {
+      static const struct {
+        const char *prefix;
+        gboolean (*import) (FpProfile *profile, const char *path, GError **error);
+      } file_imports[] = {
+        { FLATPAK_MANIFEST_PREFIX, fp_flatpak_import_manifest },
+        { FLATPAK_METADATA_PREFIX, fp_flatpak_import_metadata },
+        { FLATPAK_BUNDLE_PREFIX, fp_flatpak_import_bundle },
+      };
+      gsize i;
+
+      for (i = 0; i < G_N_ELEMENTS (file_imports); i++)
+        if (g_str_has_prefix (name, file_imports[i].prefix))
+          break;
+      g_assert (i < G_N_ELEMENTS (file_imports));
+      if ((path = resolve_profile_relative (state, key, name + strlen (file_imports[i].prefix), error)) == NULL)
+        return FALSE;
+      ok = file_imports[i].import (state->profile, path, &local_error);
+    }
+  if (!ok)
+    return key_error (state, error, key, local_error);
+  return TRUE;
+}
+
+static gboolean
+is_flatpak_import (const char *name)
+{
+  static const char *const prefixes[] = {
+    FLATPAK_MANIFEST_PREFIX, FLATPAK_METADATA_PREFIX, FLATPAK_APP_PREFIX,
+    FLATPAK_REPO_PREFIX, FLATPAK_BUNDLE_PREFIX, NULL
+  };
+
+  for (guint i = 0; prefixes[i] != NULL; i++)
+    if (g_str_has_prefix (name, prefixes[i]))
+      return TRUE;
+  return FALSE;
+}
+
 static gboolean
 handle_imports (LoadState *state, const char *key, JsonNode *node, GError **error)
 {
@@ -724,38 +810,29 @@ handle_imports (LoadState *state, const char *key, JsonNode *node, GError **erro
       g_autofree char *path = NULL;
       GError *local_error = NULL;
 
-      const char *flatpak_kind = NULL;
-
-      if (g_str_has_prefix (name, FLATPAK_MANIFEST_PREFIX))
-        flatpak_kind = FLATPAK_MANIFEST_PREFIX;
-      else if (g_str_has_prefix (name, FLATPAK_METADATA_PREFIX))
-        flatpak_kind = FLATPAK_METADATA_PREFIX;
-
-      if (flatpak_kind == NULL && is_preset_name (name))
-        path = fp_profile_find_preset (name, &local_error);
-      else if (flatpak_kind != NULL || g_str_has_suffix (name, ".json"))
+      if (is_flatpak_import (name))
         {
-          const char *file = flatpak_kind ? name + strlen (flatpak_kind) : name;
-
-          path = resolve_profile_relative (state, element_key, file, error);
-          if (path == NULL)
+          if (!import_flatpak (state, element_key, name, error))
+            return FALSE;
+          continue;
+        }
+      if (is_preset_name (name))
+        {
+          if ((path = fp_profile_find_preset (name, &local_error)) == NULL)
+            return key_error (state, error, element_key, local_error);
+        }
+      else if (g_str_has_suffix (name, ".json"))
+        {
+          if ((path = resolve_profile_relative (state, element_key, name, error)) == NULL)
             return FALSE;
         }
       else
         return key_fail (state, error, element_key,
                          "\"%s\" is neither a preset name (letters, digits, '-'), a path to a .json file, "
-                         "nor flatpak-manifest:PATH or flatpak-metadata:PATH", name);
-      if (path == NULL)
-        return key_error (state, error, element_key, local_error);
-      if (flatpak_kind == NULL)
-        {
-          if (!load_file (state, path, error))
-            return FALSE;
-        }
-      else if (!(g_str_equal (flatpak_kind, FLATPAK_MANIFEST_PREFIX)
-                   ? fp_flatpak_import_manifest (state->profile, path, &local_error)
-                   : fp_flatpak_import_metadata (state->profile, path, &local_error)))
-        return key_error (state, error, element_key, local_error);
+                         "nor flatpak-manifest:PATH, flatpak-metadata:PATH, flatpak-app:APP-ID[//BRANCH], "
+                         "flatpak-repo:REPO-PATH:REF or flatpak-bundle:FILE", name);
+      if (!load_file (state, path, error))
+        return FALSE;
     }
   return TRUE;
 }
@@ -801,6 +878,8 @@ apply_object (LoadState *state, JsonNode *root, GError **error)
 {
   JsonObject *object;
   g_autoptr(GList) members = NULL;
+  g_autoptr(GKeyFile) before = NULL;
+  g_autofree char *source = NULL;
   JsonNode *imports;
 
   if (!JSON_NODE_HOLDS_OBJECT (root))
@@ -830,6 +909,7 @@ apply_object (LoadState *state, JsonNode *root, GError **error)
   if ((imports = json_object_get_member (object, "imports")) != NULL &&
       !handle_imports (state, "imports", imports, error))
     return FALSE;
+  before = fp_origins_snapshot (state->profile->context);
 
   for (GList *l = members; l != NULL; l = l->next)
     {
@@ -841,6 +921,8 @@ apply_object (LoadState *state, JsonNode *root, GError **error)
       if (!handler (state, key, json_object_get_member (object, key), error))
         return FALSE;
     }
+  source = g_strdup_printf ("the profile %s", state->file);
+  fp_origins_record (state->profile->origins, before, state->profile->context, source);
   return TRUE;
 }
 
@@ -1000,6 +1082,17 @@ fp_profile_import_preset (FpProfile  *profile,
   if (path == NULL)
     return FALSE;
   return load_file (&state, path, error);
+}
+
+void
+fp_profile_merge_layer (FpProfile       *profile,
+                        const FpContext *layer,
+                        const char      *source)
+{
+  g_autoptr(GKeyFile) before = fp_origins_snapshot (profile->context);
+
+  fp_context_merge (profile->context, layer);
+  fp_origins_record (profile->origins, before, profile->context, source);
 }
 
 gboolean

@@ -23,6 +23,7 @@ typedef struct {
   char *app_id;
   GStrv command;           /* program and its default arguments */
   FpContext *context;
+  GHashTable *origins;     /* where each grant of `context` came from: fp-origins.h */
   FpRuntimeKind runtime;
   GStrv runtime_paths;     /* FP_RUNTIME_PATHS: read-only at the same path */
   gboolean runtime_host_etc;
@@ -48,6 +49,13 @@ FpProfile *fp_profile_load_from_data (const char *data,
 gboolean fp_profile_import_preset (FpProfile  *profile,
                                    const char *name,
                                    GError    **error);
+
+/* Merges `layer` over the profile's context (later layers win, as
+ * fp_context_merge says) and names `source` as the origin of what it
+ * changed. */
+void fp_profile_merge_layer (FpProfile       *profile,
+                             const FpContext *layer,
+                             const char      *source);
 
 /* Checks what a launch needs: a valid app id and a command. */
 gboolean fp_profile_validate (const FpProfile *profile,

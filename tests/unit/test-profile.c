@@ -1064,11 +1064,11 @@ test_import_errors (void)
     { "{\"imports\": \"desktop\"}", "key \"imports\": expected an array of strings, found a string" },
     { "{\"imports\": [\"desktop\", 1]}", "key \"imports[1]\": expected a string, found a number" },
     { "{\"imports\": [\"sub/preset\"]}",
-      "key \"imports[0]\": \"sub/preset\" is neither a preset name (letters, digits, '-'), a path to a .json file, nor flatpak-manifest:PATH or flatpak-metadata:PATH" },
+      "key \"imports[0]\": \"sub/preset\" is neither a preset name (letters, digits, '-'), a path to a .json file, nor flatpak-manifest:PATH, flatpak-metadata:PATH, flatpak-app:APP-ID[//BRANCH], flatpak-repo:REPO-PATH:REF or flatpak-bundle:FILE" },
     { "{\"imports\": [\"\"]}",
-      "key \"imports[0]\": \"\" is neither a preset name (letters, digits, '-'), a path to a .json file, nor flatpak-manifest:PATH or flatpak-metadata:PATH" },
+      "key \"imports[0]\": \"\" is neither a preset name (letters, digits, '-'), a path to a .json file, nor flatpak-manifest:PATH, flatpak-metadata:PATH, flatpak-app:APP-ID[//BRANCH], flatpak-repo:REPO-PATH:REF or flatpak-bundle:FILE" },
     { "{\"imports\": [\"desktop.jsn\"]}",
-      "key \"imports[0]\": \"desktop.jsn\" is neither a preset name (letters, digits, '-'), a path to a .json file, nor flatpak-manifest:PATH or flatpak-metadata:PATH" },
+      "key \"imports[0]\": \"desktop.jsn\" is neither a preset name (letters, digits, '-'), a path to a .json file, nor flatpak-manifest:PATH, flatpak-metadata:PATH, flatpak-app:APP-ID[//BRANCH], flatpak-repo:REPO-PATH:REF or flatpak-bundle:FILE" },
   };
 
   check_error_cases (errors, G_N_ELEMENTS (errors), FP_ERROR_INVALID_PROFILE);
