@@ -19,6 +19,10 @@
 #       command, finished with the given arguments (finish-args such as
 #       --share=network), exported and installed. The build directory is
 #       $FLATPAK_APP_DIR/src/APP-ID.
+#       Installs go to the private user installation, or with
+#       FLATPAK_APP_INSTALLATION=system to the private system one (root
+#       only: anyone else would need flatpak's system helper on the real
+#       system bus); an app's runtime follows it there.
 #   flatpak_app_bundle APP-ID FILE
 #       `flatpak build-bundle` of the app's master branch into FILE.
 #   flatpak_app_run APP-ID [ARG…]
@@ -89,14 +93,17 @@ _flatpak_app_stop_system_bus () {
 }
 
 _flatpak_app_install () {  # REF
-  local status
-  if ! flatpak --user remotes 2>/dev/null | grep -q "^$FLATPAK_APP_REMOTE"; then
-    flatpak --user remote-add --no-gpg-verify "$FLATPAK_APP_REMOTE" "file://$FLATPAK_APP_REPO" \
+  local status installation=--${FLATPAK_APP_INSTALLATION:-user}
+  if [ "$installation" = --system ] && [ "$(id -u)" -ne 0 ]; then
+    FLATPAK_APP_ERROR="a system installation needs root"; return 1
+  fi
+  if ! flatpak "$installation" remotes 2>/dev/null | grep -q "^$FLATPAK_APP_REMOTE"; then
+    flatpak "$installation" remote-add --no-gpg-verify "$FLATPAK_APP_REMOTE" "file://$FLATPAK_APP_REPO" \
       >>"$FLATPAK_APP_DIR/build.log" 2>&1 || { _flatpak_app_fail "flatpak remote-add failed"; return 1; }
   fi
   _flatpak_app_start_system_bus || return 1
   DBUS_SYSTEM_BUS_ADDRESS=unix:path=$FLATPAK_APP_DIR/system-bus \
-    flatpak --user install --noninteractive --reinstall -y "$FLATPAK_APP_REMOTE" "$1" >>"$FLATPAK_APP_DIR/build.log" 2>&1
+    flatpak "$installation" install --noninteractive --reinstall -y "$FLATPAK_APP_REMOTE" "$1" >>"$FLATPAK_APP_DIR/build.log" 2>&1
   status=$?
   _flatpak_app_stop_system_bus
   [ "$status" -eq 0 ] || _flatpak_app_fail "flatpak install $1 failed"
