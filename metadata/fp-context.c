@@ -168,6 +168,8 @@ fp_context_merge (FpContext *base, const FpContext *overlay)
                             (overlay->enabled[kind] & overlay->valid[kind]);
       base->valid[kind] |= overlay->valid[kind];
     }
+  if (g_hash_table_contains (overlay->filesystems, FP_FILESYSTEM_HOST_RESET))
+    g_hash_table_remove_all (base->filesystems);
   merge_table (base->filesystems, overlay->filesystems, FALSE);
   /* persistent is a set: its values are its own keys, which must not be
    * copied as values pointing into `overlay`. */
@@ -335,6 +337,23 @@ fp_context_add_filesystem (FpContext  *context,
     {
       entry++;
       enable = !enable;
+    }
+  /* Flatpak's --nofilesystem=host:reset (!host:reset in a keyfile, which
+   * Flatpak writes first): no filesystem of this layer or the ones below,
+   * then whatever follows it. */
+  if (g_str_equal (entry, "host:reset") || g_str_equal (entry, FP_FILESYSTEM_HOST_RESET))
+    {
+      if (enable)
+        {
+          g_set_error (error, FP_ERROR, FP_ERROR_INVALID_ARGUMENT,
+                       "filesystem \"host:reset\" only takes grants away; expected --nofilesystem=host:reset or !host:reset");
+          return FALSE;
+        }
+      g_hash_table_remove_all (context->filesystems);
+      g_hash_table_replace (context->filesystems, g_strdup ("host"), GINT_TO_POINTER (FP_FILESYSTEM_NONE));
+      g_hash_table_replace (context->filesystems, g_strdup (FP_FILESYSTEM_HOST_RESET),
+                            GINT_TO_POINTER (FP_FILESYSTEM_NONE));
+      return TRUE;
     }
   if (!fp_filesystem_parse (entry, &location, &mode, error))
     return FALSE;

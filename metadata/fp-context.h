@@ -53,6 +53,11 @@ typedef enum {
   FP_FLAGS_N_KINDS
 } FpFlagsKind;
 
+/* The filesystems key that --nofilesystem=host:reset leaves (with mode
+ * NONE, as Flatpak does): a layer holding it drops every filesystem of the
+ * layers below when merged over them. */
+#define FP_FILESYSTEM_HOST_RESET "host-reset"
+
 typedef enum {
   FP_FILESYSTEM_NONE,     /* explicitly removed ("!path", --nofilesystem) */
   FP_FILESYSTEM_READ_ONLY,
@@ -116,7 +121,8 @@ void    fp_bind_free (FpBind *bind);
 void fp_context_make_sandboxed (FpContext *context);
 
 /* Later layers win: flags mentioned in `overlay` replace those in `base`,
- * filesystems, env and bus policies replace per key, binds append. */
+ * filesystems, env and bus policies replace per key (all filesystems when
+ * `overlay` holds FP_FILESYSTEM_HOST_RESET), binds append. */
 void fp_context_merge (FpContext       *base,
                        const FpContext *overlay);
 

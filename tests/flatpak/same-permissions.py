@@ -1,9 +1,9 @@
 #!/usr/bin/python3
 """same-permissions.py A B: exit 0 when two keyfiles (a .flatpak-info, the
 output of `flatpak info --show-permissions` or `fauxpak info`) grant the
-same: [Context] (each key's values as a set), [Session Bus Policy],
-[System Bus Policy] and [Environment]. Comments and other groups are
-ignored. On a difference, prints both sides."""
+same: [Context] (each key's values as a set, an empty one as none),
+[Session Bus Policy], [System Bus Policy] and [Environment]. Comments and
+other groups are ignored. On a difference, prints both sides."""
 import sys
 
 from gi.repository import GLib
@@ -25,6 +25,9 @@ def permissions(path):
             value = keyfile.get_value(group, key)
             if group == "Context":
                 value = frozenset(v for v in value.split(";") if v)
+                # Flatpak writes "filesystems=" when every one is revoked.
+                if not value:
+                    continue
             result[(group, key)] = value
     return result
 

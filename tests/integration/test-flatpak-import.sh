@@ -93,7 +93,7 @@ check_output "  …and not the rest" "$TEST_TMP/secret/file=absent" cat "$TEST_T
 # --- overrides, user (and system for a system app, as root) -----------------
 flatpak override --user $APP --share=ipc --nosocket=wayland --filesystem="$TEST_TMP/by-override:ro" \
   --nofilesystem=xdg-download --no-talk-name=org.example.Peer --unset-env=GREETING --env=PER_APP=1
-flatpak override --user --env=GLOBAL=1 --env=PER_APP=global --persist=.global
+flatpak override --user --env=GLOBAL=1 --env=PER_APP=global --persist=.global --nofilesystem=host:reset
 flatpak info --user --show-permissions $APP >"$TEST_TMP/flatpak-permissions-1"
 flatpak_launch user $APP >"$TEST_TMP/flatpak-run-1"
 snapshot >"$TEST_TMP/before"
@@ -103,6 +103,7 @@ same "flatpak-app://master names the branch" "$TEST_TMP/flatpak-permissions-1" f
 same "a launch with flatpak-app: has flatpak run's [Context]" "$TEST_TMP/flatpak-run-1" fauxpak_launch "flatpak-app:$APP"
 probed "  …and reads what flatpak run reads, no more" "$TEST_TMP/flatpak-run-1" fauxpak_launch "flatpak-app:$APP"
 check_output "  …flatpak run read the override's grant" "$TEST_TMP/by-override/file=readable" cat "$TEST_TMP/flatpak-run-1"
+check_output "  …and not the app's, which host:reset took away" "$TEST_TMP/by-app/file=absent" cat "$TEST_TMP/flatpak-run-1"
 check_output "fauxpak info --sources names the override file" \
   "# shared=ipc: from the user installation's flatpak override for $APP, $FLATPAK_USER_DIR/overrides/$APP" \
   "$FAUXPAK" info --sources "$(profile "flatpak-app:$APP")"
@@ -133,8 +134,9 @@ if [ "$(id -u)" -eq 0 ]; then
       fauxpak_info "flatpak-app:$SYSTEM_APP"
     same "a launch with it has flatpak run's [Context]" "$TEST_TMP/flatpak-run-2" fauxpak_launch "flatpak-app:$SYSTEM_APP"
     probed "  …and reads what flatpak run reads, no more" "$TEST_TMP/flatpak-run-2" fauxpak_launch "flatpak-app:$SYSTEM_APP"
-    check_output "  …flatpak run read the system override's grant" "$TEST_TMP/by-system-override/file=readable" \
-      cat "$TEST_TMP/flatpak-run-2"
+    check_output "  …flatpak run got the system's global override" "SYSTEM_GLOBAL=1" cat "$TEST_TMP/flatpak-run-2"
+    check_output "  …and the user's host:reset took the system override's grant away" \
+      "$TEST_TMP/by-system-override/file=absent" cat "$TEST_TMP/flatpak-run-2"
     same "the system's overrides do not reach a user app" "$TEST_TMP/flatpak-permissions-1" \
       fauxpak_info "flatpak-app:$APP"
   else

@@ -202,6 +202,41 @@ test_installed_errors (void)
   g_clear_error (&error);
 }
 
+/* flatpak override --nofilesystem=host:reset drops the filesystems of the
+ * layers below it (the metadata, earlier overrides), not those after it. */
+static void
+test_host_reset (void)
+{
+  g_autoptr(FpTmpDir) dir = fp_tmp_dir_new ();
+  g_autofree char *user = NULL, *system = NULL;
+  g_autoptr(FpProfile) profile = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GKeyFile) keyfile = NULL;
+  g_autofree char *filesystems = NULL;
+  FpContext *ctx;
+
+  use_installations (dir, &user, &system);
+  deploy (system, "stable", app_metadata, TRUE);
+  put_override (system, APP, "[Context]\nfilesystems=home;\n");
+  put_override (user, "global", "[Context]\nfilesystems=!host:reset;~/Kept:ro;\n");
+  put_override (user, APP, "[Context]\nfilesystems=xdg-music;\n");
+  profile = import_installed (APP, &error);
+  g_assert_no_error (error);
+  ctx = profile->context;
+  g_assert_false (g_hash_table_contains (ctx->filesystems, "xdg-download"));
+  g_assert_false (g_hash_table_contains (ctx->filesystems, "home"));
+  g_assert_cmpint (GPOINTER_TO_INT (g_hash_table_lookup (ctx->filesystems, "host")), ==, FP_FILESYSTEM_NONE);
+  keyfile = fp_origins_snapshot (ctx);
+  filesystems = g_key_file_get_value (keyfile, "Context", "filesystems", NULL);
+  g_assert_cmpstr (filesystems, ==, "xdg-music;~/Kept:ro;");
+
+  /* It only takes away. */
+  g_clear_pointer (&profile, fp_profile_free);
+  put_override (user, "global", "[Context]\nfilesystems=host:reset;\n");
+  g_assert_null (import_installed (APP, &error));
+  fp_assert_contains (error->message, "overrides/global: [Context] filesystems: filesystem \"host:reset\" only takes grants away");
+}
+
 /* --- origins -------------------------------------------------------------- */
 
 static char *
@@ -555,6 +590,7 @@ main (int argc, char **argv)
   g_test_add_func ("/flatpak-sources/installed/user-app-skips-system-overrides", test_user_app_skips_system_overrides);
   g_test_add_func ("/flatpak-sources/installed/current-branch", test_current_branch);
   g_test_add_func ("/flatpak-sources/installed/errors", test_installed_errors);
+  g_test_add_func ("/flatpak-sources/installed/host-reset", test_host_reset);
   g_test_add_func ("/flatpak-sources/origins", test_origins);
   g_test_add_func ("/flatpak-sources/origins-overrides", test_origins_overrides);
   g_test_add_func ("/flatpak-sources/repo", test_repo);
