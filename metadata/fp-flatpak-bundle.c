@@ -28,7 +28,6 @@ fp_flatpak_import_bundle (FpProfile  *profile,
   g_autoptr(GVariant) commit = NULL;
   g_autoptr(GVariant) commit_metadata = NULL;
   g_autoptr(GVariant) checksum_bytes = NULL;
-  g_autoptr(GKeyFile) keyfile = NULL;
   g_autofree char *checksum = NULL;
   g_autofree char *name = NULL;
   g_autofree char *source = NULL;
@@ -74,7 +73,5 @@ fp_flatpak_import_bundle (FpProfile  *profile,
   name = g_strdup_printf ("%s: %s", path, where);
   source = g_strdup_printf ("flatpak-bundle:%s, the metadata of %s%s%s in %s", path, ref,
                             checksum ? " commit " : "", checksum ? checksum : "", where);
-  keyfile = fp_flatpak_keyfile_load_data (contents, strlen (contents), name, error);
-  return keyfile != NULL &&
-         fp_flatpak_import_metadata_keyfile (profile, keyfile, name, source, error);
+  return fp_flatpak_import_metadata_data (profile, contents, strlen (contents), name, source, error);
 }

@@ -465,13 +465,26 @@ fp_flatpak_import_metadata_keyfile (FpProfile  *profile,
 }
 
 gboolean
+fp_flatpak_import_metadata_data (FpProfile  *profile,
+                                 const char *data,
+                                 gsize       length,
+                                 const char *name,
+                                 const char *source,
+                                 GError    **error)
+{
+  g_autoptr(GKeyFile) keyfile = fp_flatpak_keyfile_load_data (data, length, name, error);
+
+  return keyfile != NULL &&
+         fp_flatpak_import_metadata_keyfile (profile, keyfile, name, source, error);
+}
+
+gboolean
 fp_flatpak_import_metadata (FpProfile  *profile,
                             const char *path,
                             GError    **error)
 {
   g_autofree char *contents = NULL;
   g_autofree char *source = g_strconcat ("flatpak-metadata:", path, NULL);
-  g_autoptr(GKeyFile) keyfile = NULL;
   gsize length;
   GError *local_error = NULL;
 
@@ -481,7 +494,5 @@ fp_flatpak_import_metadata (FpProfile  *profile,
       g_error_free (local_error);
       return FALSE;
     }
-  keyfile = fp_flatpak_keyfile_load_data (contents, length, path, error);
-  return keyfile != NULL &&
-         fp_flatpak_import_metadata_keyfile (profile, keyfile, path, source, error);
+  return fp_flatpak_import_metadata_data (profile, contents, length, path, source, error);
 }

@@ -66,4 +66,12 @@ gboolean fp_flatpak_import_metadata_keyfile (FpProfile  *profile,
                                              const char *source,
                                              GError    **error);
 
+/* The same from a metadata keyfile's text (`name` for messages). */
+gboolean fp_flatpak_import_metadata_data (FpProfile  *profile,
+                                          const char *data,
+                                          gsize       length,
+                                          const char *name,
+                                          const char *source,
+                                          GError    **error);
+
 G_END_DECLS

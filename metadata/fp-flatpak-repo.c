@@ -60,7 +60,6 @@ fp_flatpak_import_repo (FpProfile  *profile,
   g_autoptr(OstreeRepo) repo = ostree_repo_new (repo_file);
   g_autoptr(GVariant) commit = NULL;
   g_autoptr(GVariant) commit_metadata = NULL;
-  g_autoptr(GKeyFile) keyfile = NULL;
   g_autofree char *checksum = NULL;
   g_autofree char *contents = NULL;
   g_autofree char *name = NULL;
@@ -122,7 +121,5 @@ fp_flatpak_import_repo (FpProfile  *profile,
 
   name = g_strdup_printf ("%s: ref %s: %s", repo_path, ref, where);
   source = g_strdup_printf ("flatpak-repo:%s:%s, %s of commit %s", repo_path, ref, where, checksum);
-  keyfile = fp_flatpak_keyfile_load_data (contents, length, name, error);
-  return keyfile != NULL &&
-         fp_flatpak_import_metadata_keyfile (profile, keyfile, name, source, error);
+  return fp_flatpak_import_metadata_data (profile, contents, length, name, source, error);
 }
