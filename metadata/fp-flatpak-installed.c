@@ -68,9 +68,10 @@ parse_app_ref (const char *app_ref, char **id, char **branch, GError **error)
   return TRUE;
 }
 
-/* The branch `flatpak run APP-ID` picks: the one `flatpak make-current`
- * (or the first install) linked as app/ID/current, "ARCH/BRANCH", in the
- * user's installation, then the system's; master when neither has one. */
+/* The arch and branch `flatpak run APP-ID` picks: those `flatpak
+ * make-current` (or the first install) linked as app/ID/current,
+ * "ARCH/BRANCH", in the user's installation, then the system's; the
+ * default arch and master when neither has one. */
 static void
 find_current (const Installation installations[2], const char *id, char **arch, char **branch)
 {
@@ -175,6 +176,7 @@ fp_flatpak_import_installed (FpProfile  *profile,
   g_autofree char *id = NULL;
   g_autofree char *arch = NULL;
   g_autofree char *branch = NULL;
+  g_autofree char *current_branch = NULL;
   g_autofree char *ref = NULL;
   g_autofree char *metadata_path = NULL;
   g_autofree char *contents = NULL;
@@ -188,10 +190,8 @@ fp_flatpak_import_installed (FpProfile  *profile,
   if (!parse_app_ref (app_ref, &id, &branch, error))
     return FALSE;
   installations_init (installations);
-  if (branch == NULL)
-    find_current (installations, id, &arch, &branch);
-  else
-    arch = g_strdup (fp_flatpak_arch ());
+  /* flatpak run takes the current ref's arch even for a named branch. */
+  find_current (installations, id, &arch, branch ? &current_branch : &branch);
   ref = g_strdup_printf ("app/%s/%s/%s", id, arch, branch);
 
   for (guint i = 0; i < 2 && found == NULL; i++)
