@@ -25,9 +25,13 @@ fp_origins_snapshot (const FpContext *context)
 static GStrv
 entry_values (GKeyFile *keyfile, const char *group, const char *key)
 {
+  GStrv values;
+
   if (g_str_equal (group, "Context"))
     return g_key_file_get_string_list (keyfile, group, key, NULL, NULL);
-  return g_strdupv ((char *[]) { g_key_file_get_value (keyfile, group, key, NULL), NULL });
+  values = g_new0 (char *, 2);
+  values[0] = g_key_file_get_value (keyfile, group, key, NULL);
+  return values;
 }
 
 static char *

@@ -26,6 +26,9 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
    * machine running the fuzzer has in its config directory. */
   setenv ("FAUXPAK_PRESET_PATH", FAUXPAK_SOURCE_PRESETS_DIR, 1);
   setenv ("XDG_CONFIG_HOME", "/nonexistent/fauxpak-fuzz-config", 1);
+  /* flatpak-app: looks in no real installation. */
+  setenv ("FLATPAK_USER_DIR", "/nonexistent/fauxpak-fuzz-flatpak-user", 1);
+  setenv ("FLATPAK_SYSTEM_DIR", "/nonexistent/fauxpak-fuzz-flatpak-system", 1);
   /* A critical is a broken precondition inside fauxpak or a library it
    * calls wrongly: a bug, so a crash the fuzzer records. */
   g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_ERROR);

@@ -356,11 +356,13 @@ make_repo (FpTmpDir *dir)
   g_autofree char *empty_arg = g_strconcat ("--tree=dir=", empty, NULL);
   g_autofree char *xa = g_strconcat ("--add-metadata-string=xa.metadata=", app_metadata, NULL);
 
+  g_autofree char *ostree = g_find_program_in_path ("ostree");
+
+  if (ostree == NULL)
+    return NULL;
   fp_test_put (dir, "tree/metadata", "[Application]\nname=" APP "\n[Context]\nsockets=pulseaudio;\n");
   fp_test_put (dir, "tree/files/bin/installed", "#!/bin/sh\n");
   fp_test_put (dir, "empty/files/README", "nothing\n");
-  if (!g_find_program_in_path ("ostree"))
-    return NULL;
   if (!run_ostree ((const char *[]) { "init", repo_arg, "--mode=archive-z2", NULL }) ||
       !run_ostree ((const char *[]) { "commit", repo_arg, "--branch=app/" APP "/x86_64/stable", tree_arg, xa, NULL }) ||
       !run_ostree ((const char *[]) { "commit", repo_arg, "--branch=app/" APP "/x86_64/tree", tree_arg, NULL }) ||
