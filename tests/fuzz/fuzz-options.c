@@ -134,13 +134,21 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     assert_keys_in (reread, direct);
   }
 
-  /* Environment values read back as the very strings that were set. */
+  /* Environment values read back as the very strings that were set; an
+   * unset variable as Flatpak writes it, VAR= and in unset-environment. */
   g_hash_table_iter_init (&iter, context->env);
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
       g_autofree char *read_back = g_key_file_get_string (reread, "Environment", key, NULL);
 
-      g_assert_cmpstr (read_back, ==, value);
+      g_assert_cmpstr (read_back, ==, value ? value : "");
+      if (value == NULL)
+        {
+          g_auto(GStrv) unset = g_key_file_get_string_list (reread, "Context", "unset-environment", NULL, NULL);
+
+          g_assert_nonnull (unset);
+          g_assert_true (g_strv_contains ((const char *const *) unset, key));
+        }
     }
 
   /* Merging into an empty context changes nothing that is written. */
