@@ -9,6 +9,7 @@
 , json-glib
 , libseccomp
 , libyaml
+, ostree
 , bubblewrap
 , xdg-dbus-proxy
 }:
@@ -31,7 +32,8 @@ stdenv.mkDerivation {
   # bubblewrap at build time too: meson asks it whether it knows
   # --disable-userns.
   nativeBuildInputs = [ meson ninja pkg-config makeWrapper bubblewrap ];
-  buildInputs = [ glib json-glib libseccomp libyaml ];
+  # libostree reads flatpak-repo: and flatpak-bundle: imports.
+  buildInputs = [ glib json-glib libseccomp libyaml ostree ];
 
   # The tests start sandboxes, user namespaces, a D-Bus daemon and the
   # portals, which the Nix build sandbox does not allow: they run in the

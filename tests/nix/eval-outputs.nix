@@ -32,7 +32,7 @@ let
     inherit lib;
     stdenv.mkDerivation = attrs: attrs;
     meson = "meson"; ninja = "ninja"; pkg-config = "pkg-config"; makeWrapper = "makeWrapper";
-    glib = "glib"; json-glib = "json-glib"; libseccomp = "libseccomp"; libyaml = "libyaml";
+    glib = "glib"; json-glib = "json-glib"; libseccomp = "libseccomp"; libyaml = "libyaml"; ostree = "ostree";
     bubblewrap = "/stub/bubblewrap"; xdg-dbus-proxy = "/stub/xdg-dbus-proxy";
   };
 in
