@@ -52,6 +52,12 @@ fp_profile_free (FpProfile *profile)
   fp_context_free (profile->context);
   g_hash_table_unref (profile->origins);
   g_strfreev (profile->runtime_paths);
+  g_free (profile->desktop.file);
+  g_free (profile->desktop.name);
+  g_free (profile->desktop.comment);
+  g_free (profile->desktop.icon);
+  g_strfreev (profile->desktop.categories);
+  g_strfreev (profile->desktop.mime_types);
   g_free (profile);
 }
 
@@ -653,6 +659,105 @@ handle_documents (LoadState *state, const char *key, JsonNode *node, GError **er
   return TRUE;
 }
 
+/* A desktop entry string: one line of text, for a keyfile value. */
+static gboolean
+get_desktop_text (LoadState *state, const char *key, JsonNode *node, char **out, GError **error)
+{
+  const char *text;
+  GError *local_error = NULL;
+
+  if (!get_string (state, key, node, &text, error))
+    return FALSE;
+  if (!fp_text_check ("text", text, &local_error))
+    return key_error (state, error, key, local_error);
+  if (*text == '\0')
+    return key_fail (state, error, key, "expected a non-empty string");
+  g_free (*out);
+  *out = g_strdup (text);
+  return TRUE;
+}
+
+/* Categories and MIME types are ';'-separated lists in a desktop file. */
+static gboolean
+get_desktop_list (LoadState *state, const char *key, JsonNode *node, gboolean mime, GStrv *out, GError **error)
+{
+  g_autoptr(GPtrArray) items = NULL;
+
+  if (!get_string_array (state, key, node, &items, error))
+    return FALSE;
+  for (guint i = 0; i < items->len; i++)
+    {
+      const char *item = items->pdata[i];
+      g_autofree char *element_key = g_strdup_printf ("%s[%u]", key, i);
+      const char *slash = strchr (item, '/');
+      gboolean ok = *item != '\0';
+
+      for (const char *p = item; ok && *p != '\0'; p++)
+        ok = g_ascii_isgraph (*p) && *p != ';' && *p != '\\';
+      if (ok && mime)
+        ok = slash != NULL && slash != item && slash[1] != '\0' && strchr (slash + 1, '/') == NULL;
+      if (!ok)
+        return key_fail (state, error, element_key,
+                         mime ? "\"%s\" is not a MIME type; expected TYPE/SUBTYPE such as text/plain"
+                              : "\"%s\" is not a category; expected a word such as Utility, without ';' or spaces",
+                         item);
+    }
+  g_ptr_array_add (items, NULL);
+  g_strfreev (*out);
+  *out = g_strdupv ((char **) items->pdata);
+  return TRUE;
+}
+
+static gboolean
+apply_desktop_member (LoadState *state, const char *key, const char *name, JsonNode *value,
+                      const char *member_key, GError **error)
+{
+  FpDesktopEntry *desktop = &state->profile->desktop;
+
+  (void) key;
+  if (g_str_equal (name, "file"))
+    {
+      g_autofree char *path = NULL;
+
+      if (!parse_absolute_path (state, member_key, value, &path, error))
+        return FALSE;
+      g_free (desktop->file);
+      desktop->file = g_steal_pointer (&path);
+      return TRUE;
+    }
+  if (g_str_equal (name, "name"))
+    return get_desktop_text (state, member_key, value, &desktop->name, error);
+  if (g_str_equal (name, "comment"))
+    return get_desktop_text (state, member_key, value, &desktop->comment, error);
+  if (g_str_equal (name, "icon"))
+    {
+      const char *icon;
+      g_autofree char *path = NULL;
+
+      if (!get_string (state, member_key, value, &icon, error))
+        return FALSE;
+      if (strchr (icon, '/') == NULL && icon[0] != '~' && icon[0] != '$')
+        return get_desktop_text (state, member_key, value, &desktop->icon, error);
+      if (!parse_absolute_path (state, member_key, value, &path, error))
+        return FALSE;
+      g_free (desktop->icon);
+      desktop->icon = g_steal_pointer (&path);
+      return TRUE;
+    }
+  if (g_str_equal (name, "categories"))
+    return get_desktop_list (state, member_key, value, FALSE, &desktop->categories, error);
+  if (g_str_equal (name, "mime-types"))
+    return get_desktop_list (state, member_key, value, TRUE, &desktop->mime_types, error);
+  return key_fail (state, error, member_key,
+                   "unknown key; expected file, name, comment, icon, categories or mime-types");
+}
+
+static gboolean
+handle_desktop (LoadState *state, const char *key, JsonNode *node, GError **error)
+{
+  return handle_members (state, key, node, "desktop entry keys", apply_desktop_member, error);
+}
+
 static gboolean
 handle_ignored_text (LoadState *state, const char *key, JsonNode *node, GError **error)
 {
@@ -862,6 +967,7 @@ static const struct {
   { "system-bus-calls", handle_bus_rules },
   { "system-bus-broadcasts", handle_bus_rules },
   { "binds", handle_binds },
+  { "desktop", handle_desktop },
 };
 
 static KeyHandler
@@ -1146,4 +1252,67 @@ fp_profile_preset_dirs (void)
   /* Running from the build tree before `meson install`. */
   g_strv_builder_add (builder, FAUXPAK_SOURCE_PRESETS_DIR);
   return g_strv_builder_end (builder);
+}
+
+char *
+fp_profile_standalone_data (const char *path,
+                            gsize      *length,
+                            GError    **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonGenerator) generator = NULL;
+  g_autofree char *dir = NULL;
+  JsonNode *root;
+  JsonNode *imports;
+
+  if (!json_parser_load_from_file (parser, path, error))
+    {
+      g_prefix_error (error, "%s: ", path);
+      return NULL;
+    }
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, FP_ERROR, FP_ERROR_INVALID_PROFILE,
+                   "%s: expected a JSON object at the top level", path);
+      return NULL;
+    }
+  {
+    g_autofree char *absolute = g_canonicalize_filename (path, NULL);
+    dir = g_path_get_dirname (absolute);
+  }
+  imports = json_object_get_member (json_node_get_object (root), "imports");
+  if (imports != NULL && JSON_NODE_HOLDS_ARRAY (imports))
+    {
+      JsonArray *array = json_node_get_array (imports);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *element = json_array_get_element (array, i);
+          const char *name = node_is_string (element) ? json_node_get_string (element) : NULL;
+          const char *prefix = "";
+          const char *file;
+          g_autofree char *absolute = NULL;
+
+          if (name == NULL || is_preset_name (name))
+            continue;
+          if (g_str_has_prefix (name, FLATPAK_MANIFEST_PREFIX))
+            prefix = FLATPAK_MANIFEST_PREFIX;
+          else if (g_str_has_prefix (name, FLATPAK_METADATA_PREFIX))
+            prefix = FLATPAK_METADATA_PREFIX;
+          file = name + strlen (prefix);
+          /* $VAR/… is expanded at load time, wherever the file is. */
+          if (g_path_is_absolute (file) || file[0] == '$')
+            continue;
+          absolute = g_build_filename (dir, file, NULL);
+          {
+            g_autofree char *value = g_strconcat (prefix, absolute, NULL);
+            json_node_set_string (element, value);
+          }
+        }
+    }
+  generator = json_generator_new ();
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_root (generator, root);
+  return json_generator_to_data (generator, length);
 }

@@ -18,6 +18,17 @@ typedef enum {
   FP_DOCUMENTS_OFF,
 } FpDocumentsMode;
 
+/* How the app shows on the desktop once installed (fauxpak install): its
+ * own desktop file, or one made from the other fields. Each may be NULL. */
+typedef struct {
+  char *file;         /* the app's own .desktop file, absolute */
+  char *name;
+  char *comment;
+  char *icon;         /* a theme icon name or an absolute path */
+  GStrv categories;
+  GStrv mime_types;
+} FpDesktopEntry;
+
 typedef struct {
   char *source_path;       /* profile file, NULL for an ad-hoc sandbox */
   char *app_id;
@@ -28,6 +39,7 @@ typedef struct {
   GStrv runtime_paths;     /* FP_RUNTIME_PATHS: read-only at the same path */
   gboolean runtime_host_etc;
   FpDocumentsMode documents;
+  FpDesktopEntry desktop;  /* "desktop" */
 } FpProfile;
 
 FpProfile *fp_profile_new (void);
@@ -44,6 +56,13 @@ FpProfile *fp_profile_load_from_data (const char *data,
                                       gssize      length,
                                       const char *name,
                                       GError    **error);
+
+/* The profile file at `path` as a file that loads the same from another
+ * directory: relative import paths made absolute. For a copy kept apart
+ * from the original (an installed app). */
+char *fp_profile_standalone_data (const char *path,
+                                  gsize      *length,
+                                  GError    **error);
 
 /* Merges a preset (searched in the preset path) into `profile`. */
 gboolean fp_profile_import_preset (FpProfile  *profile,
