@@ -478,6 +478,40 @@ print_verbose_permissions (GKeyFile *keyfile)
       g_printerr ("fauxpak:   %s\n", lines[i]);
 }
 
+gboolean
+fp_run_file_access (const FpProfile  *profile,
+                    const char       *path,
+                    FpSandboxAccess  *access,
+                    GError          **error)
+{
+  g_autoptr(FpDbusPlan) dbus = NULL;
+  g_autoptr(GKeyFile) keyfile = NULL;
+  g_autoptr(GBytes) info_bytes = NULL;
+  g_autoptr(FpSandboxView) view = NULL;
+  FpSandboxSpec spec = { 0 };
+
+  if (!fp_profile_validate (profile, error))
+    return FALSE;
+  dbus = plan_dbus_without_instance (profile, NULL, error);
+  if (dbus == NULL)
+    return FALSE;
+  keyfile = make_flatpak_info (profile, NULL, dbus);
+  info_bytes = fp_flatpak_info_to_bytes (keyfile);
+  /* No documents: the document portal asks this while it waits for the
+   * answer, and a document is no host path anyway. */
+  spec.profile = profile;
+  spec.flatpak_info = info_bytes;
+  spec.info_fd = -1;
+  spec.session_bus_socket = dbus->session_socket;
+  spec.system_bus_socket = dbus->system_socket;
+  spec.dry_run = TRUE;
+  view = fp_sandbox_view_new (&spec, error);
+  if (view == NULL)
+    return FALSE;
+  *access = fp_sandbox_view_access (view, path);
+  return TRUE;
+}
+
 /* bwrap's --die-with-parent only takes effect once bwrap runs; a parent
  * that died before then would leave an orphan sandbox. The death signal
  * set here survives the exec (bwrap is not setuid), and a parent already

@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 #include "fp-bwrap.h"
 #include "fp-profile.h"
+#include "fp-sandbox.h"
 
 G_BEGIN_DECLS
 
@@ -49,5 +50,13 @@ gboolean fp_run_describe_dbus_proxy (const FpProfile     *profile,
  * the document portal and the permission store; NULL with no error when
  * there is none to connect to. */
 GDBusConnection *fp_connect_session_bus (GError **error);
+
+/* `flatpak info --file-access=PATH`: how a launch of `profile` would see
+ * the host's `path`, from the same mount plan the launch builds. Creates
+ * nothing and asks no portal. */
+gboolean fp_run_file_access (const FpProfile  *profile,
+                             const char       *path,
+                             FpSandboxAccess  *access,
+                             GError          **error);
 
 G_END_DECLS

@@ -71,6 +71,7 @@ typedef struct {
 typedef struct {
   char *dest;
   char *host_source;
+  gboolean read_only;
 } Layer;
 
 struct _FpSandboxView {
@@ -86,12 +87,13 @@ layer_free (Layer *layer)
 }
 
 static void
-note_layer (Builder *b, const char *host_source, const char *dest)
+note_layer (Builder *b, const char *host_source, const char *dest, gboolean read_only)
 {
   Layer *layer = g_new0 (Layer, 1);
 
   layer->dest = g_canonicalize_filename (dest, "/");
   layer->host_source = g_strdup (host_source);
+  layer->read_only = read_only;
   g_ptr_array_add (b->layers, layer);
 }
 
@@ -165,7 +167,9 @@ apply_mount (Builder *b, MountOp op, const char *source, const char *dest, gbool
     default:
       g_assert_not_reached ();
     }
-  note_layer (b, from_host, dest);
+  /* A symlink grants nothing itself: where it leads decides (both the path
+   * as given and the one it resolves to are asked of the layers). */
+  note_layer (b, from_host, dest, op == MOUNT_RO_BIND);
 }
 
 char *
@@ -190,19 +194,29 @@ path_is_under (const char *path, const char *prefix)
   return strncmp (path, prefix, len) == 0 && (path[len] == '\0' || path[len] == '/');
 }
 
-/* TRUE when the sandbox sees the host's absolute `path` at that path: the
- * last mount made at or above it brought the host's own directory there. */
-static gboolean
-layers_show (GPtrArray *layers, const char *path)
+/* Whether the sandbox sees the host's absolute `path` at that path: the
+ * last mount made at or above it brought the host's own directory there,
+ * read-only or read-write as that mount is. */
+static FpSandboxAccess
+layers_access (GPtrArray *layers, const char *path)
 {
   for (guint i = layers->len; i > 0; i--)
     {
       const Layer *layer = g_ptr_array_index (layers, i - 1);
 
-      if (path_is_under (path, layer->dest))
-        return layer->host_source != NULL && g_str_equal (layer->host_source, layer->dest);
+      if (!path_is_under (path, layer->dest))
+        continue;
+      if (layer->host_source == NULL || !g_str_equal (layer->host_source, layer->dest))
+        return FP_SANDBOX_ACCESS_HIDDEN;
+      return layer->read_only ? FP_SANDBOX_ACCESS_READ_ONLY : FP_SANDBOX_ACCESS_READ_WRITE;
     }
-  return FALSE;
+  return FP_SANDBOX_ACCESS_HIDDEN;
+}
+
+static gboolean
+layers_show (GPtrArray *layers, const char *path)
+{
+  return layers_access (layers, path) != FP_SANDBOX_ACCESS_HIDDEN;
 }
 
 static gboolean
@@ -440,7 +454,7 @@ add_flatpak_info (Builder *b, GError **error)
   if (!fp_bwrap_add_data (b->bwrap, "--ro-bind-data", "flatpak-info",
                           b->spec->flatpak_info, "/.flatpak-info", error))
     return FALSE;
-  note_layer (b, NULL, "/.flatpak-info");
+  note_layer (b, NULL, "/.flatpak-info", TRUE);
   add_mount (b, MOUNT_SYMLINK, "../../../.flatpak-info", link, FALSE);
   return TRUE;
 }
@@ -810,8 +824,10 @@ add_bus_socket (Builder *b, const char *host_path, gboolean proxied,
   fp_bwrap_set_env (b->bwrap, variable, address);
 }
 
-/* Each app sees only its own documents, at $XDG_RUNTIME_DIR/doc as under
- * Flatpak: the portal's by-app/<app-id> view of its FUSE filesystem. */
+/* Each app sees only its own documents, at $XDG_RUNTIME_DIR/doc and at
+ * /run/flatpak/doc as under Flatpak: the portal's by-app/<app-id> view of
+ * its FUSE filesystem. Newer portals hand an app whose desktop file says
+ * X-Flatpak its documents under /run/flatpak/doc. */
 static void
 add_documents (Builder *b)
 {
@@ -823,6 +839,7 @@ add_documents (Builder *b)
   by_app = g_build_filename (b->spec->documents_mount, "by-app", b->spec->profile->app_id, NULL);
   inside = g_build_filename (b->sandbox_runtime_dir, "doc", NULL);
   add_mount (b, MOUNT_BIND, by_app, inside, FALSE);
+  add_mount (b, MOUNT_BIND, by_app, "/run/flatpak/doc", FALSE);
 }
 
 /* xdg-desktop-portal hands out paths under its own mount point, which is
@@ -1181,4 +1198,30 @@ fp_sandbox_view_shows (const FpSandboxView *view,
   /* Through the path as given, and to the file it names: a symlink in a
    * shared directory may point where the sandbox does not see. */
   return resolved != NULL && layers_show (view->layers, absolute) && layers_show (view->layers, resolved);
+}
+
+FpSandboxAccess
+fp_sandbox_view_access (const FpSandboxView *view,
+                        const char          *path)
+{
+  g_autofree char *absolute = g_canonicalize_filename (path, NULL);
+  g_autofree char *resolved = realpath (absolute, NULL);
+  FpSandboxAccess as_given, as_resolved;
+  struct stat st;
+
+  if (resolved == NULL)
+    {
+      /* A file yet to be made (a save) gets what its directory has, as
+       * under Flatpak; a dangling symlink is no such file. */
+      g_autofree char *parent = g_path_get_dirname (absolute);
+      g_autofree char *name = g_path_get_basename (absolute);
+      g_autofree char *real_parent = NULL;
+
+      if (errno != ENOENT || lstat (absolute, &st) == 0 || (real_parent = realpath (parent, NULL)) == NULL)
+        return FP_SANDBOX_ACCESS_HIDDEN;
+      resolved = g_build_filename (real_parent, name, NULL);
+    }
+  as_given = layers_access (view->layers, absolute);
+  as_resolved = layers_access (view->layers, resolved);
+  return MIN (as_given, as_resolved);
 }

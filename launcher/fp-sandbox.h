@@ -56,4 +56,16 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FpSandboxView, fp_sandbox_view_free)
 gboolean fp_sandbox_view_shows (const FpSandboxView *view,
                                 const char          *path);
 
+typedef enum {
+  FP_SANDBOX_ACCESS_HIDDEN,
+  FP_SANDBOX_ACCESS_READ_ONLY,
+  FP_SANDBOX_ACCESS_READ_WRITE,
+} FpSandboxAccess;
+
+/* How the sandbox sees the host's `path` at the same path: `flatpak info
+ * --file-access`'s answer. A path whose last element does not exist yet
+ * gets its directory's access (a file the app could create there). */
+FpSandboxAccess fp_sandbox_view_access (const FpSandboxView *view,
+                                        const char          *path);
+
 G_END_DECLS
