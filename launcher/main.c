@@ -3,9 +3,12 @@
 #include "config.h"
 #include "fp-app-id.h"
 #include "fp-cmd.h"
+#include "fp-cmd-install.h"
 #include "fp-cmd-options.h"
+#include "fp-cmd-portal-front.h"
 #include "fp-error.h"
 #include "fp-origins.h"
+#include "fp-installed.h"
 #include "fp-override.h"
 #include "fp-profile.h"
 #include "fp-suggest.h"
@@ -24,6 +27,7 @@ typedef struct {
   char *bwrap_data_dir;
   gboolean show_dbus_proxy;
   gboolean show_sources;     /* info --sources: where each permission came from */
+  char *file_access;         /* info --file-access=PATH */
   char *command;             /* --command: another program, the profile's permissions */
   gboolean sandbox;          /* --sandbox: none of the profile's or override's permissions */
   FpRunOptions run_options;  /* --file-forwarding, --log-*-bus, --cwd, --verbose */
@@ -76,6 +80,8 @@ make_option_context (const char *parameter_string, const char *summary,
                                          "Print the D-Bus proxy's command line, one argument a line", NULL };
   GOptionEntry file_forwarding_entry = { "file-forwarding", 0, 0, G_OPTION_ARG_NONE, &cl->run_options.file_forwarding,
                                          "Pass the files between @@ and @@ (URIs between @@u and @@) through the document portal", NULL };
+  GOptionEntry file_access_entry = { "file-access", 0, 0, G_OPTION_ARG_FILENAME, &cl->file_access,
+                                     "Print whether the sandbox sees PATH: read-write, read-only or hidden", "PATH" };
   GOptionEntry log_session_bus_entry = { "log-session-bus", 0, 0, G_OPTION_ARG_NONE, &cl->run_options.log_session_bus,
                                          "Log the app's session bus traffic, and what the filter denies, on stderr", NULL };
   GOptionEntry log_system_bus_entry = { "log-system-bus", 0, 0, G_OPTION_ARG_NONE, &cl->run_options.log_system_bus,
@@ -95,6 +101,7 @@ make_option_context (const char *parameter_string, const char *summary,
       g_array_append_val (entries, bwrap_data_dir_entry);
       g_array_append_val (entries, show_dbus_proxy_entry);
       g_array_append_val (entries, show_sources_entry);
+      g_array_append_val (entries, file_access_entry);
     }
   else
     {
@@ -190,8 +197,9 @@ profile_from_command_line (CommandLine *cl, int argc, char **argv, gboolean need
                        "fauxpak run --app-id=org.example.App -- %s", argv[first], argv[first]);
           return NULL;
         }
-      profile = fp_profile_load (argv[first], error);
-      if (profile == NULL)
+      g_autofree char *path = fp_installed_resolve_profile (argv[first], error);
+
+      if (path == NULL || (profile = fp_profile_load (path, error)) == NULL)
         return NULL;
       *app_args = g_strdupv (argv + first + 1);
     }
@@ -248,9 +256,18 @@ command_line_clear (CommandLine *cl)
   g_ptr_array_unref (cl->presets);
   g_free (cl->app_id);
   g_free (cl->bwrap_data_dir);
+  g_free (cl->file_access);
   g_free (cl->command);
   g_free (cl->run_options.cwd);
   g_ptr_array_unref (cl->option_names);
+}
+
+static gboolean
+is_installed_app (const char *arg)
+{
+  g_autoptr(FpInstalledApp) app = arg[0] != '-' ? fp_installed_app_load (arg, NULL) : NULL;
+
+  return app != NULL;
 }
 
 static int
@@ -265,17 +282,18 @@ command_run_or_info (int argc, char **argv, gboolean is_run)
   int status = 0;
 
   context = is_run
-    ? make_option_context ("(PROFILE.json [ARG…] | --app-id=ID -- COMMAND [ARG…])",
+    ? make_option_context ("(PROFILE.json | APP-ID) [ARG…] | --app-id=ID -- COMMAND [ARG…]",
                            "Run an application in a sandbox that portals treat as a Flatpak.\n\n"
                            "Permission options use flatpak run's names and override the profile.\n"
                            "Exit status: the application's own, or 125 when fauxpak refused or\n"
                            "failed to start it.", &cl, FALSE)
-    : make_option_context ("(PROFILE.json | --app-id=ID [-- COMMAND…])",
+    : make_option_context ("(PROFILE.json | APP-ID | --app-id=ID [-- COMMAND…])",
                            "Print the .flatpak-info a launch would write (with --sources, where\n"
                            "each permission came from), or with --show-bwrap the bubblewrap\n"
                            "command line.", &cl, TRUE);
 
-  for (int i = 1; i < argc && !g_str_has_suffix (argv[i], ".json"); i++)
+  /* Up to the profile: a "--" among the app's own arguments is theirs. */
+  for (int i = 1; i < argc && !g_str_has_suffix (argv[i], ".json") && !is_installed_app (argv[i]); i++)
     if (g_str_equal (argv[i], "--"))
       {
         cl.command_follows = TRUE;
@@ -303,7 +321,21 @@ command_run_or_info (int argc, char **argv, gboolean is_run)
       /* What info prints includes the override: say where it is. */
       if (override != NULL && g_file_test (override, G_FILE_TEST_EXISTS))
         g_printerr ("fauxpak: %s's override applies: %s\n", profile->app_id, override);
-      if (cl.show_dbus_proxy)
+      FpSandboxAccess access;
+      static const char *const access_names[] = {
+        [FP_SANDBOX_ACCESS_HIDDEN] = "hidden",
+        [FP_SANDBOX_ACCESS_READ_ONLY] = "read-only",
+        [FP_SANDBOX_ACCESS_READ_WRITE] = "read-write",
+      };
+
+      if (cl.file_access != NULL)
+        {
+          if (!fp_run_file_access (profile, cl.file_access, &access, &error))
+            status = fp_cmd_refuse ("%s", error->message);
+          else
+            g_print ("%s\n", access_names[access]);
+        }
+      else if (cl.show_dbus_proxy)
         {
           if (!fp_run_describe_dbus_proxy (profile, &cl.run_options, &proxy, &error))
             status = fp_cmd_refuse ("%s", error->message);
@@ -353,6 +385,10 @@ static const struct {
   { "document-export", fp_cmd_document_export, "document-export [--app=APP-ID] FILE" },
   { "document-unexport", fp_cmd_document_unexport, "document-unexport FILE" },
   { "presets", fp_cmd_presets, "presets" },
+  { "install", fp_cmd_install, "install PROFILE.json" },
+  { "uninstall", fp_cmd_uninstall, "uninstall [--delete-data] APP-ID" },
+  { "list", fp_cmd_list, "list [--json]" },
+  { "portal-front", fp_cmd_portal_front, "portal-front (enable | disable | status)" },
   { "complete", fp_cmd_complete, NULL },  /* for shell completion: not in help */
 };
 
@@ -361,9 +397,11 @@ command_help (void)
 {
   g_print ("Usage:\n"
            "  fauxpak run [PERMISSIONS] PROFILE.json [ARG…]\n"
+           "  fauxpak run [PERMISSIONS] APP-ID [ARG…]       (an app installed with fauxpak install)\n"
            "  fauxpak run [PERMISSIONS] --app-id=ID -- COMMAND [ARG…]\n"
            "  fauxpak run --file-forwarding … [ARG…] @@ FILE… @@ [@@u URI… @@]\n"
-           "  fauxpak info [PERMISSIONS] [--sources | --show-bwrap | --show-dbus-proxy] (PROFILE.json | --app-id=ID)\n");
+           "  fauxpak info [PERMISSIONS] [--sources | --show-bwrap | --show-dbus-proxy | --file-access=PATH]\n"
+           "               (PROFILE.json | APP-ID | --app-id=ID)\n");
   for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
     if (commands[i].usage != NULL)
       g_print ("  fauxpak %s\n", commands[i].usage);
