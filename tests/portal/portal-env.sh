@@ -27,6 +27,8 @@
 #   PORTAL_ENV_TIMEOUT  seconds to wait for each service (default 10)
 #   PORTAL_ENV_LIBEXEC  where the portal binaries live (default /usr/libexec)
 #   PORTAL_ENV_PYTHON   python with gi (default /usr/bin/python3)
+#   PORTAL_ENV_PORTAL_PATH  PATH of the two portals, which run `flatpak`
+#                       (default: the caller's)
 #   PORTAL_ENV_KEEP=1   keep the temp dir on stop (for debugging)
 #
 # All functions are safe under `set -euo pipefail` and return non-zero with a
@@ -217,7 +219,7 @@ portal_env_start() {
         _portal_env_has_owner org.freedesktop.impl.portal.PermissionStore || {
         _portal_env_abort; return 1; }
 
-    _portal_env_spawn document-portal "$libexec/xdg-document-portal"
+    _portal_env_spawn document-portal env PATH="${PORTAL_ENV_PORTAL_PATH:-$PATH}" "$libexec/xdg-document-portal"
     pid=$_PORTAL_ENV_LAST_PID
     # The name is owned a moment before the FUSE mount is up; wait for both.
     _portal_env_wait "xdg-document-portal" "$pid" \
@@ -233,7 +235,7 @@ portal_env_start() {
         _portal_env_has_owner org.freedesktop.impl.portal.Test || {
         _portal_env_abort; return 1; }
 
-    _portal_env_spawn desktop-portal "$libexec/xdg-desktop-portal" --verbose
+    _portal_env_spawn desktop-portal env PATH="${PORTAL_ENV_PORTAL_PATH:-$PATH}" "$libexec/xdg-desktop-portal" --verbose
     _portal_env_wait "xdg-desktop-portal" "$_PORTAL_ENV_LAST_PID" \
         _portal_env_has_owner org.freedesktop.portal.Desktop || {
         _portal_env_abort; return 1; }
