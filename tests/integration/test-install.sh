@@ -60,7 +60,8 @@ EOF
 
 # --- an example profile -----------------------------------------------------
 cp "$SRC/data/examples/text-editor.json" "$TEST_TMP/editor.json"
-check "install an example profile" "$FAUXPAK" install "$TEST_TMP/editor.json"
+install_quietly () { "$FAUXPAK" install "$@" > /dev/null; }
+check "install an example profile" install_quietly "$TEST_TMP/editor.json"
 desktop=$XDG_DATA_HOME/applications/org.gnome.gedit.desktop
 check "  …writes \$XDG_DATA_HOME/applications/<app-id>.desktop" test -f "$desktop"
 check "  …which passes desktop-file-validate" validates "$desktop"
@@ -142,7 +143,7 @@ check_output "  …saying so" "no D-Bus service for org.example.Foreign" cat "$T
 
 # --- running an installed app by its id, and the flatpak front -------------
 make_probe
-check "install the probe app" "$FAUXPAK" install "$TEST_TMP/probe.json"
+check "install the probe app" install_quietly "$TEST_TMP/probe.json"
 check "fauxpak run APP-ID runs the installed app" \
   test "$("$FAUXPAK" run $APP id a b 2>&1)" = "ran $APP a b"
 check "fauxpak info APP-ID describes it" bash -c "'$FAUXPAK' info $APP | grep -qx name=$APP"
