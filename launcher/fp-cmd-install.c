@@ -11,16 +11,11 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
-static G_GNUC_PRINTF (1, 2) int
-fail (const char *format, ...)
+/* Management commands fail with 1, as flatpak's do. */
+static int
+fail (const char *command, const char *message)
 {
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_printerr ("fauxpak: %s\n", message);
+  g_printerr ("fauxpak: %s: %s\n", command, message);
   return 1;
 }
 
@@ -100,21 +95,27 @@ fp_cmd_install (int argc, char **argv)
                       "and icons to $XDG_DATA_HOME, each running `fauxpak run APP-ID`.\n"
                       "Installing again updates the app from the profile given.",
                       NULL, &argc, &argv, 1, &error))
-    return fail ("install: %s", error->message);
+    return fail ("install", error->message);
   original = fp_profile_load (argv[1], &error);
   if (original == NULL || !fp_profile_validate (original, &error))
-    return fail ("install: %s", error->message);
+    return fail ("install", error->message);
   fauxpak = g_file_read_link ("/proc/self/exe", &error);
   if (fauxpak == NULL)
-    return fail ("install: cannot tell where fauxpak is: %s", error->message);
+    {
+      g_prefix_error (&error, "cannot tell where fauxpak is: ");
+      return fail ("install", error->message);
+    }
 
   app_dir = fp_installed_app_dir (original->app_id);
   if (g_mkdir_with_parents (app_dir, 0700) != 0)
-    return fail ("install: cannot create %s: %s", app_dir, g_strerror (errno));
+    {
+      g_autofree char *message = g_strdup_printf ("cannot create %s: %s", app_dir, g_strerror (errno));
+      return fail ("install", message);
+    }
   previous = fp_installed_app_load (original->app_id, NULL);
   profile = keep_profile (argv[1], app_dir, &error);
   if (profile == NULL)
-    return fail ("install: %s", error->message);
+    return fail ("install", error->message);
   /* An update replaces every export: one the new profile no longer
    * makes (an icon, a service) must not stay behind. */
   if (previous != NULL)
@@ -125,7 +126,7 @@ fp_cmd_install (int argc, char **argv)
       fp_exports_remove ((const char *const *) written->pdata);
       if (previous == NULL)
         fp_installed_remove_tree (app_dir, NULL);
-      return fail ("install: %s", error->message);
+      return fail ("install", error->message);
     }
   g_ptr_array_add (written, NULL);
   app.app_id = profile->app_id;
@@ -133,7 +134,7 @@ fp_cmd_install (int argc, char **argv)
   app.fauxpak = fauxpak;
   app.exports = (GStrv) written->pdata;
   if (!fp_installed_app_save (&app, &error))
-    return fail ("install: %s", error->message);
+    return fail ("install", error->message);
   fp_exports_refresh_caches ();
   desktop_file = g_strconcat (profile->app_id, ".desktop", NULL);
   g_print ("Installed %s (%s/applications/%s); run it with: fauxpak run %s\n",
@@ -178,16 +179,16 @@ fp_cmd_uninstall (int argc, char **argv)
 
   if (!parse_options ("APP-ID", "Remove an installed app and every file installing it wrote.",
                       entries, &argc, &argv, 1, &error))
-    return fail ("uninstall: %s", error->message);
+    return fail ("uninstall", error->message);
   app = fp_installed_app_load (argv[1], &error);
   if (app == NULL)
-    return fail ("uninstall: %s", error->message);
+    return fail ("uninstall", error->message);
   if (delete_data && is_running (app->app_id, &error))
-    return fail ("uninstall: %s", error->message);
+    return fail ("uninstall", error->message);
   fp_exports_remove ((const char *const *) app->exports);
   app_dir = fp_installed_app_dir (app->app_id);
   if (!fp_installed_remove_tree (app_dir, &error))
-    return fail ("uninstall: %s", error->message);
+    return fail ("uninstall", error->message);
   fp_exports_refresh_caches ();
   if (delete_data)
     {
@@ -195,7 +196,7 @@ fp_cmd_uninstall (int argc, char **argv)
 
       /* The app wrote there: walked without following its links. */
       if (!fp_installed_remove_tree (data, &error))
-        return fail ("uninstall: %s", error->message);
+        return fail ("uninstall", error->message);
     }
   g_print ("Uninstalled %s%s\n", app->app_id, delete_data ? " and removed its data" : "");
   return 0;
@@ -270,10 +271,10 @@ fp_cmd_list (int argc, char **argv)
 
   if (!parse_options ("", "List the apps installed with fauxpak install.",
                       entries, &argc, &argv, 0, &error))
-    return fail ("list: %s", error->message);
+    return fail ("list", error->message);
   apps = fp_installed_list (&error);
   if (apps == NULL)
-    return fail ("list: %s", error->message);
+    return fail ("list", error->message);
   if (json)
     {
       print_json (apps);

@@ -66,7 +66,8 @@ make_flatpak_info (const FpProfile *profile, const char *instance_id, const FpDb
 }
 
 /* A dry run has no instance directory; its proxy sockets are shown where
- * a launch would put them, in a directory named for what it stands for. */
+ * a launch would put them, in a directory named for what it stands for.
+ * Validates the profile first, as every dry run must. */
 static FpDbusPlan *
 plan_dbus_without_instance (const FpProfile *profile, const FpRunOptions *options, GError **error)
 {
@@ -77,6 +78,8 @@ plan_dbus_without_instance (const FpProfile *profile, const FpRunOptions *option
     .log_system_bus = options != NULL && options->log_system_bus,
   };
 
+  if (!fp_profile_validate (profile, error))
+    return NULL;
   return fp_dbus_plan_new (profile, socket_dir, &logging, error);
 }
 
@@ -233,6 +236,23 @@ forward_files (const FpSandboxSpec *spec,
   return (GStrv) g_ptr_array_free (g_steal_pointer (&result), FALSE);
 }
 
+/* The spec of a launch that changes nothing: no instance, no info fd. */
+static void
+dry_run_spec (FpSandboxSpec *spec, const FpProfile *profile, GBytes *info_bytes,
+              const char *const *args, const FpDbusPlan *dbus, const char *documents_mount)
+{
+  *spec = (FpSandboxSpec) {
+    .profile = profile,
+    .flatpak_info = info_bytes,
+    .info_fd = -1,
+    .args = args,
+    .session_bus_socket = dbus->session_socket,
+    .system_bus_socket = dbus->system_socket,
+    .documents_mount = documents_mount,
+    .dry_run = TRUE,
+  };
+}
+
 gboolean
 fp_run_describe_dbus_proxy (const FpProfile     *profile,
                             const FpRunOptions  *options,
@@ -245,8 +265,6 @@ fp_run_describe_dbus_proxy (const FpProfile     *profile,
   g_autofree char *bwrap_path = NULL;
 
   *proxy = NULL;
-  if (!fp_profile_validate (profile, error))
-    return FALSE;
   dbus = plan_dbus_without_instance (profile, options, error);
   if (dbus == NULL)
     return FALSE;
@@ -275,8 +293,6 @@ fp_run_describe (const FpProfile    *profile,
   g_autoptr(FpDbusPlan) dbus = NULL;
   g_autofree char *documents_mount = NULL;
 
-  if (!fp_profile_validate (profile, error))
-    return FALSE;
   dbus = plan_dbus_without_instance (profile, NULL, error);
   if (dbus == NULL)
     return FALSE;
@@ -296,14 +312,7 @@ fp_run_describe (const FpProfile    *profile,
       session_bus = fp_connect_session_bus (NULL);
       if (session_bus != NULL && profile->documents != FP_DOCUMENTS_OFF)
         documents_mount = fp_documents_get_mount_point_running (session_bus);
-      spec.profile = profile;
-      spec.flatpak_info = info_bytes;
-      spec.info_fd = -1;
-      spec.args = args;
-      spec.session_bus_socket = dbus->session_socket;
-      spec.system_bus_socket = dbus->system_socket;
-      spec.documents_mount = documents_mount;
-      spec.dry_run = TRUE;
+      dry_run_spec (&spec, profile, info_bytes, args, dbus, documents_mount);
       if (!fp_sandbox_build (&spec, bwrap, error))
         return FALSE;
       *bwrap_out = g_steal_pointer (&bwrap);
@@ -490,8 +499,6 @@ fp_run_file_access (const FpProfile  *profile,
   g_autoptr(FpSandboxView) view = NULL;
   FpSandboxSpec spec = { 0 };
 
-  if (!fp_profile_validate (profile, error))
-    return FALSE;
   dbus = plan_dbus_without_instance (profile, NULL, error);
   if (dbus == NULL)
     return FALSE;
@@ -499,12 +506,7 @@ fp_run_file_access (const FpProfile  *profile,
   info_bytes = fp_flatpak_info_to_bytes (keyfile);
   /* No documents: the document portal asks this while it waits for the
    * answer, and a document is no host path anyway. */
-  spec.profile = profile;
-  spec.flatpak_info = info_bytes;
-  spec.info_fd = -1;
-  spec.session_bus_socket = dbus->session_socket;
-  spec.system_bus_socket = dbus->system_socket;
-  spec.dry_run = TRUE;
+  dry_run_spec (&spec, profile, info_bytes, NULL, dbus, NULL);
   view = fp_sandbox_view_new (&spec, error);
   if (view == NULL)
     return FALSE;
