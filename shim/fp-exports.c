@@ -239,13 +239,26 @@ ensure_parent (const char *path, GError **error)
   return TRUE;
 }
 
+/* The caller removed the app's previous exports: a file still at `dest`
+ * is someone else's (a desktop file written by hand, say), never
+ * overwritten. */
+static gboolean
+ensure_free (const char *dest, GError **error)
+{
+  if (!g_file_test (dest, G_FILE_TEST_EXISTS) && !g_file_test (dest, G_FILE_TEST_IS_SYMLINK))
+    return TRUE;
+  g_set_error (error, FP_ERROR, FP_ERROR_INVALID_ARGUMENT,
+               "%s exists and was not written by fauxpak install; move it away and install again", dest);
+  return FALSE;
+}
+
 static gboolean
 copy_icon (const char *source, const char *dest, GPtrArray *written, GError **error)
 {
   g_autoptr(GFile) from = g_file_new_for_path (source);
   g_autoptr(GFile) to = g_file_new_for_path (dest);
 
-  if (!ensure_parent (dest, error))
+  if (!ensure_free (dest, error) || !ensure_parent (dest, error))
     return FALSE;
   if (!g_file_copy (from, to, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, error))
     {
@@ -361,7 +374,7 @@ export_icons (const char *icon, const char *app_id, GPtrArray *written, gboolean
 static gboolean
 save_keyfile (GKeyFile *keyfile, const char *path, GPtrArray *written, GError **error)
 {
-  if (!ensure_parent (path, error))
+  if (!ensure_free (path, error) || !ensure_parent (path, error))
     return FALSE;
   if (!g_key_file_save_to_file (keyfile, path, error))
     {

@@ -20,8 +20,9 @@ GKeyFile *fp_exports_desktop_entry (const FpProfile *profile,
                                     GError         **error);
 
 /* Writes every export of `profile`, adding each file written to
- * `written` (absolute paths). On failure what was written is in
- * `written` for the caller to remove. */
+ * `written` (absolute paths). A file already where an export goes is
+ * refused, never overwritten: remove the app's previous exports first.
+ * On failure what was written is in `written` for the caller to remove. */
 gboolean fp_exports_write (const FpProfile *profile,
                            const char      *fauxpak,
                            GPtrArray       *written,

@@ -81,6 +81,17 @@ check "  …so editing the original changes nothing installed" \
 check "  …until it is installed again" \
   test "$("$FAUXPAK" info --show-bwrap org.gnome.gedit | tail -1)" = gedit-changed
 
+mkdir -p "$XDG_DATA_HOME/applications"
+printf '[Desktop Entry]\nType=Application\nName=Mine\nExec=mine\n' > "$XDG_DATA_HOME/applications/org.example.Hand.desktop"
+echo '{ "app-id": "org.example.Hand", "command": ["mine"] }' > "$TEST_TMP/hand.json"
+check_status "a desktop file written by hand where the export goes: install refuses (1)" 1 \
+  "$FAUXPAK" install "$TEST_TMP/hand.json"
+check_output "  …saying so" "was not written by fauxpak install" "$FAUXPAK" install "$TEST_TMP/hand.json"
+check "  …leaving the file as it was and nothing installed" \
+  bash -c "grep -qx Exec=mine '$XDG_DATA_HOME/applications/org.example.Hand.desktop' &&
+           [ ! -e '$XDG_DATA_HOME/fauxpak/apps/org.example.Hand' ]"
+rm "$XDG_DATA_HOME/applications/org.example.Hand.desktop"
+
 # --- the app's own desktop file, icons and D-Bus services --------------------
 mkdir -p "$SYSTEM/applications" "$SYSTEM/icons/hicolor/48x48/apps" "$SYSTEM/icons/hicolor/scalable/apps"
 cat > "$SYSTEM/applications/probe-viewer.desktop" <<'EOF'
