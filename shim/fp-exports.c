@@ -176,7 +176,8 @@ fp_exports_desktop_entry (const FpProfile *profile,
         g_autofree char *own_name = g_strconcat (profile->app_id, ".desktop", NULL);
 
         if (!g_str_equal (basename, own_name))
-          g_key_file_set_string (keyfile, DESKTOP_GROUP, "X-Flatpak-RenamedFrom", basename);
+          g_key_file_set_string_list (keyfile, DESKTOP_GROUP, "X-Flatpak-RenamedFrom",
+                                      (const char *const[]) { basename, NULL }, 1);
       }
     }
   else

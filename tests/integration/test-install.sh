@@ -137,6 +137,8 @@ check "  …and so does its action's" \
 check "  …StartupWMClass, MimeType, translations and actions are kept" \
   test "$(key "$viewer" StartupWMClass)|$(key "$viewer" MimeType)|$(key "$viewer" 'Name\[de\]')|$(key "$viewer" Actions)" = \
        "ProbeViewer|text/plain;image/png;|Probenbetrachter|new-window;"
+check "  …and says what it was renamed from, as Flatpak does" \
+  test "$(key "$viewer" X-Flatpak-RenamedFrom)" = "probe-viewer.desktop;"
 check "  …TryExec is fauxpak, X-Flatpak the app id, Icon the app id" \
   test "$(key "$viewer" TryExec)|$(key "$viewer" X-Flatpak)|$(key "$viewer" Icon)" = "$FX|org.example.Viewer|org.example.Viewer"
 icons=$XDG_DATA_HOME/icons/hicolor
