@@ -4,6 +4,9 @@
 #include "fp-error.h"
 #include "fp-test-util.h"
 
+#include <json-glib/json-glib.h>
+#include <string.h>
+
 static int
 fs_mode (const FpProfile *profile, const char *location)
 {
@@ -1024,6 +1027,64 @@ test_import_relative (void)
   g_assert_true (fp_profile_validate (profile, NULL));
 }
 
+/* An installed app's copy loads the same from another directory. */
+static void
+test_standalone_copy (void)
+{
+  g_autoptr(FpTmpDir) dir = fp_tmp_dir_new ();
+  g_autofree char *app = fp_test_write (dir, "app/app.json",
+                                        "{\"imports\": [\"desktop\", \"sub/base.json\", \"$FP_TEST_NONE/x.json\"],"
+                                        " \"app-id\": \"org.example.Copy\", \"command\": \"app\"}");
+  g_autofree char *base = fp_test_write (dir, "app/sub/base.json", "{\"shared\": [\"network\"]}");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *data = NULL;
+  gsize length;
+  JsonArray *imports;
+
+  data = fp_profile_standalone_data (app, &length, &error);
+  g_assert_no_error (error);
+  g_assert_true (json_parser_load_from_data (parser, data, length, NULL));
+  imports = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "imports");
+  g_assert_cmpstr (json_array_get_string_element (imports, 0), ==, "desktop");   /* a preset stays a name */
+  g_assert_cmpstr (json_array_get_string_element (imports, 1), ==, base);        /* relative: absolute */
+  g_assert_cmpstr (json_array_get_string_element (imports, 2), ==, "$FP_TEST_NONE/x.json");  /* expanded at load */
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (json_parser_get_root (parser)), "app-id"),
+                   ==, "org.example.Copy");
+  g_assert_null (fp_profile_standalone_data (base + 1, &length, &error));   /* no such file: named */
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, base + 1));
+}
+
+static void
+test_desktop_keys (void)
+{
+  g_autoptr(FpProfile) profile = fp_test_load_ok (
+    "{\"desktop\": {\"file\": \"~/apps/x.desktop\", \"name\": \"X\", \"comment\": \"Does x\","
+    " \"icon\": \"x-icon\", \"categories\": [\"Utility\"], \"mime-types\": [\"text/plain\", \"image/png\"]}}");
+  g_autofree char *file = g_build_filename (g_get_home_dir (), "apps", "x.desktop", NULL);
+  g_autoptr(FpProfile) icon_file = fp_test_load_ok ("{\"desktop\": {\"icon\": \"/usr/share/x.svg\"}}");
+  static const ErrorCase errors[] = {
+    { "{\"desktop\": {\"exec\": \"x\"}}",
+      "key \"desktop.exec\": unknown key; expected file, name, comment, icon, categories or mime-types" },
+    { "{\"desktop\": {\"mime-types\": [\"text\"]}}",
+      "key \"desktop.mime-types[0]\": \"text\" is not a MIME type; expected TYPE/SUBTYPE such as text/plain" },
+    { "{\"desktop\": {\"categories\": [\"A;B\"]}}",
+      "key \"desktop.categories[0]\": \"A;B\" is not a category; expected a word such as Utility, without ';' or spaces" },
+    { "{\"desktop\": {\"name\": \"\"}}", "key \"desktop.name\": expected a non-empty string" },
+    { "{\"desktop\": []}", "key \"desktop\": expected an object of desktop entry keys, found an array" },
+  };
+
+  g_assert_cmpstr (profile->desktop.file, ==, file);
+  g_assert_cmpstr (profile->desktop.name, ==, "X");
+  g_assert_cmpstr (profile->desktop.comment, ==, "Does x");
+  g_assert_cmpstr (profile->desktop.icon, ==, "x-icon");
+  g_assert_cmpstrv (profile->desktop.categories, ((const char *const[]) { "Utility", NULL }));
+  g_assert_cmpstrv (profile->desktop.mime_types, ((const char *const[]) { "text/plain", "image/png", NULL }));
+  g_assert_cmpstr (icon_file->desktop.icon, ==, "/usr/share/x.svg");
+  check_error_cases (errors, G_N_ELEMENTS (errors), FP_ERROR_INVALID_PROFILE);
+}
+
 static void
 test_import_absolute_and_variable (void)
 {
@@ -1312,6 +1373,8 @@ main (int argc, char **argv)
   g_test_add_func ("/profile/presets/dirs", test_preset_dirs);
   g_test_add_func ("/profile/presets/search-order", test_preset_search_order);
   g_test_add_func ("/profile/imports/relative", test_import_relative);
+  g_test_add_func ("/profile/imports/standalone-copy", test_standalone_copy);
+  g_test_add_func ("/profile/keys/desktop", test_desktop_keys);
   g_test_add_func ("/profile/imports/absolute-and-variable", test_import_absolute_and_variable);
   g_test_add_func ("/profile/imports/errors", test_import_errors);
   g_test_add_func ("/profile/imports/missing-file", test_import_missing_file);
