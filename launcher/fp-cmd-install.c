@@ -174,7 +174,7 @@ fp_cmd_uninstall (int argc, char **argv)
   GOptionEntry entries[] = {
     { "delete-data", 0, 0, G_OPTION_ARG_NONE, &delete_data,
       "Also remove the app's data, ~/.var/app/APP-ID", NULL },
-    { NULL },
+    G_OPTION_ENTRY_NULL
   };
 
   if (!parse_options ("APP-ID", "Remove an installed app and every file installing it wrote.",
@@ -266,7 +266,7 @@ fp_cmd_list (int argc, char **argv)
   gboolean json = FALSE;
   GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print a JSON array of objects", NULL },
-    { NULL },
+    G_OPTION_ENTRY_NULL
   };
 
   if (!parse_options ("", "List the apps installed with fauxpak install.",
