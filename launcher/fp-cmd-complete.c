@@ -5,6 +5,7 @@
 #include "fp-cmd.h"
 #include "fp-app-id.h"
 #include "fp-context.h"
+#include "fp-installed.h"
 #include "fp-instance.h"
 #include "fp-profile.h"
 
@@ -12,7 +13,8 @@
 
 static const char *const commands[] = {
   "run", "info", "ps", "kill", "enter", "override", "permissions", "documents",
-  "document-export", "document-unexport", "presets", "help", NULL
+  "document-export", "document-unexport", "presets", "install", "uninstall", "list",
+  "portal-front", "help", NULL
 };
 
 /* Filesystem locations Flatpak names, besides paths. */
@@ -81,16 +83,25 @@ complete_instances (void)
   return 0;
 }
 
-/* App ids fauxpak knows of: those with an override. */
+/* App ids fauxpak knows of: installed ones and those with an override. */
 static int
 complete_apps (void)
 {
   g_autofree char *dir_path = g_build_filename (g_get_user_config_dir (), "fauxpak", "overrides", NULL);
   g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  g_autoptr(GPtrArray) installed = fp_installed_list (NULL);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   const char *name;
 
+  for (guint i = 0; installed != NULL && i < installed->len; i++)
+    {
+      const FpInstalledApp *app = g_ptr_array_index (installed, i);
+
+      if (g_hash_table_add (seen, app->app_id))
+        g_print ("%s\n", app->app_id);
+    }
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    if (fp_app_id_validate (name, NULL))
+    if (fp_app_id_validate (name, NULL) && !g_hash_table_contains (seen, name))
       g_print ("%s\n", name);
   return 0;
 }

@@ -93,6 +93,12 @@ _fauxpak () {
       fi ;;
     kill|enter)
       mapfile -t COMPREPLY < <(compgen -W "$(_fauxpak_words instances)" -- "$cur") ;;
+    install)
+      mapfile -t COMPREPLY < <(compgen -f -X '!*.json' -- "$cur"; compgen -d -- "$cur") ;;
+    uninstall)
+      mapfile -t COMPREPLY < <(compgen -W "$(_fauxpak_words apps)" -- "$cur") ;;
+    portal-front)
+      mapfile -t COMPREPLY < <(compgen -W "enable disable status" -- "$cur") ;;
     override|permissions|documents)
       mapfile -t COMPREPLY < <(compgen -W "$( { _fauxpak_words apps; _fauxpak_words instances | grep '\.'; } | sort -u)" -- "$cur") ;;
     document-export|document-unexport)
