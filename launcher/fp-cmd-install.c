@@ -1,4 +1,5 @@
 #include "fp-cmd-install.h"
+#include "fp-cmd.h"
 #include "fp-error.h"
 #include "fp-exports.h"
 #include "fp-installed.h"
@@ -11,24 +12,19 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
-/* Management commands fail with 1, as flatpak's do. */
 static int
 fail (const char *command, const char *message)
 {
-  g_printerr ("fauxpak: %s: %s\n", command, message);
-  return 1;
+  return fp_cmd_refuse ("%s: %s", command, message);
 }
 
 static gboolean
-parse_options (const char *parameters, const char *summary, GOptionEntry *entries,
+parse_options (const char *parameters, const char *summary, const GOptionEntry *entries,
                int *argc, char ***argv, int expected_args, GError **error)
 {
-  g_autoptr(GOptionContext) context = g_option_context_new (parameters);
+  static const GOptionEntry none[] = { G_OPTION_ENTRY_NULL };
 
-  g_option_context_set_summary (context, summary);
-  if (entries != NULL)
-    g_option_context_add_main_entries (context, entries, NULL);
-  if (!g_option_context_parse (context, argc, argv, error))
+  if (!fp_cmd_parse (parameters, summary, entries != NULL ? entries : none, argc, argv, error))
     return FALSE;
   if (*argc - 1 != expected_args)
     {

@@ -4,6 +4,8 @@
  * `flatpak info --file-access` and `flatpak run` reach fauxpak's apps. */
 #include "config.h"
 #include "fp-cmd-portal-front.h"
+#include "fp-cmd.h"
+#include "fp-run.h"
 
 #include <errno.h>
 #include <gio/gio.h>
@@ -123,11 +125,8 @@ enable (void)
   g_autofree char *line = NULL;
 
   if (front == NULL)
-    {
-      g_printerr ("fauxpak: portal-front: the flatpak front is not installed (looked for %s/flatpak and %s/flatpak)\n",
-                  FAUXPAK_FLATPAK_FRONT_DIR, FAUXPAK_BUILD_FLATPAK_FRONT_DIR);
-      return 1;
-    }
+    return fp_cmd_refuse ("portal-front: the flatpak front is not installed (looked for %s/flatpak and %s/flatpak)",
+                          FAUXPAK_FLATPAK_FRONT_DIR, FAUXPAK_BUILD_FLATPAK_FRONT_DIR);
   line = environment_line (front);
   for (guint i = 0; portal_units[i] != NULL; i++)
     {
@@ -141,13 +140,11 @@ enable (void)
 
       if (g_mkdir_with_parents (dir, 0755) != 0)
         {
-          g_printerr ("fauxpak: portal-front: cannot create %s: %s\n", dir, g_strerror (errno));
-          return 1;
+          return fp_cmd_refuse ("portal-front: cannot create %s: %s", dir, g_strerror (errno));
         }
       if (!g_file_set_contents (path, contents, -1, &error))
         {
-          g_printerr ("fauxpak: portal-front: %s\n", error->message);
-          return 1;
+          return fp_cmd_refuse ("portal-front: %s", error->message);
         }
       g_print ("Wrote %s\n", path);
     }
@@ -167,8 +164,7 @@ disable (void)
         g_print ("Removed %s\n", path);
       else if (errno != ENOENT)
         {
-          g_printerr ("fauxpak: portal-front: cannot remove %s: %s\n", path, g_strerror (errno));
-          return 1;
+          return fp_cmd_refuse ("portal-front: cannot remove %s: %s", path, g_strerror (errno));
         }
       g_rmdir (dir);  /* only if empty: other drop-ins stay */
     }
@@ -236,5 +232,5 @@ fp_cmd_portal_front (int argc, char **argv)
               "           and xdg-desktop-portal (systemd user drop-ins)\n"
               "  disable  remove those drop-ins\n"
               "  status   show the drop-ins and whether the running portals have the front\n");
-  return argc == 2 && (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")) ? 0 : 1;
+  return argc == 2 && (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")) ? 0 : FP_EXIT_REFUSED;
 }

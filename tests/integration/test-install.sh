@@ -84,7 +84,7 @@ check "  …until it is installed again" \
 mkdir -p "$XDG_DATA_HOME/applications"
 printf '[Desktop Entry]\nType=Application\nName=Mine\nExec=mine\n' > "$XDG_DATA_HOME/applications/org.example.Hand.desktop"
 echo '{ "app-id": "org.example.Hand", "command": ["mine"] }' > "$TEST_TMP/hand.json"
-check_status "a desktop file written by hand where the export goes: install refuses (1)" 1 \
+check_status "a desktop file written by hand where the export goes: install refuses (125)" 125 \
   "$FAUXPAK" install "$TEST_TMP/hand.json"
 check_output "  …saying so" "was not written by fauxpak install" "$FAUXPAK" install "$TEST_TMP/hand.json"
 check "  …leaving the file as it was and nothing installed" \
@@ -159,6 +159,8 @@ make_probe
 check "install the probe app" install_quietly "$TEST_TMP/probe.json"
 check "fauxpak run APP-ID runs the installed app" \
   test "$("$FAUXPAK" run $APP id a b 2>&1)" = "ran $APP a b"
+check "  …and a \"--\" among its arguments is the app's" \
+  test "$("$FAUXPAK" run $APP id -- x 2>&1)" = "ran $APP -- x"
 check "fauxpak info APP-ID describes it" bash -c "'$FAUXPAK' info $APP | grep -qx name=$APP"
 check_status "an id that is neither a file nor an installed app: refused (125)" 125 \
   "$FAUXPAK" run org.example.NotInstalled
@@ -242,7 +244,7 @@ check "  …and the app is no longer installed" \
 check "uninstall leaves nothing of the apps in \$XDG_DATA_HOME" \
   test -z "$(exported_leftovers org.example; exported_leftovers org.gnome.gedit)"
 check "  …nor an empty fauxpak apps directory entry" test -z "$(ls -A "$XDG_DATA_HOME/fauxpak/apps")"
-check_status "uninstalling an app that is not installed fails (1)" 1 "$FAUXPAK" uninstall $APP
+check_status "uninstalling an app that is not installed is refused (125)" 125 "$FAUXPAK" uninstall $APP
 
 # --- with real portals, the front first on their PATH -------------------------------
 missing=
