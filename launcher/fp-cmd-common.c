@@ -1,6 +1,8 @@
 /* What the commands of fp-cmd.h share: errors, option parsing with
  * suggestions, finding instances, the session bus. */
 #include "fp-cmd.h"
+
+#include <json-glib/json-glib.h>
 #include "fp-error.h"
 #include "fp-instance.h"
 #include "fp-run.h"
@@ -122,4 +124,27 @@ fp_cmd_session_bus (GError **error)
   if (local_error != NULL)
     g_propagate_error (error, local_error);
   return bus;
+}
+
+void
+fp_cmd_json_add_string (JsonBuilder *builder, const char *name, const char *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+void
+fp_cmd_print_json (JsonBuilder *builder)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  g_autofree char *text = NULL;
+
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  text = json_generator_to_data (generator, NULL);
+  g_print ("%s\n", text);
 }

@@ -214,9 +214,6 @@ static void
 print_json (GPtrArray *apps)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *text = NULL;
 
   json_builder_begin_array (builder);
   for (guint i = 0; i < apps->len; i++)
@@ -225,20 +222,10 @@ print_json (GPtrArray *apps)
       g_autofree char *name = desktop_name (app->app_id);
 
       json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "app-id");
-      json_builder_add_string_value (builder, app->app_id);
-      json_builder_set_member_name (builder, "name");
-      if (name != NULL)
-        json_builder_add_string_value (builder, name);
-      else
-        json_builder_add_null_value (builder);
-      json_builder_set_member_name (builder, "profile");
-      json_builder_add_string_value (builder, app->profile);
-      json_builder_set_member_name (builder, "source");
-      if (app->source != NULL)
-        json_builder_add_string_value (builder, app->source);
-      else
-        json_builder_add_null_value (builder);
+      fp_cmd_json_add_string (builder, "app-id", app->app_id);
+      fp_cmd_json_add_string (builder, "name", name);
+      fp_cmd_json_add_string (builder, "profile", app->profile);
+      fp_cmd_json_add_string (builder, "source", app->source);
       json_builder_set_member_name (builder, "exports");
       json_builder_begin_array (builder);
       for (guint j = 0; app->exports[j] != NULL; j++)
@@ -247,11 +234,7 @@ print_json (GPtrArray *apps)
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  json_generator_set_pretty (generator, TRUE);
-  text = json_generator_to_data (generator, NULL);
-  g_print ("%s\n", text);
+  fp_cmd_print_json (builder);
 }
 
 int

@@ -90,9 +90,6 @@ static void
 print_json (GPtrArray *instances)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *text = NULL;
 
   json_builder_begin_array (builder);
   for (guint i = 0; i < instances->len; i++)
@@ -106,26 +103,14 @@ print_json (GPtrArray *instances)
       json_builder_add_int_value (builder, s->pid);
       json_builder_set_member_name (builder, "child-pid");
       json_builder_add_int_value (builder, s->child_pid);
-      json_builder_set_member_name (builder, "application");
-      if (s->app_id != NULL)
-        json_builder_add_string_value (builder, s->app_id);
-      else
-        json_builder_add_null_value (builder);
+      fp_cmd_json_add_string (builder, "application", s->app_id);
       json_builder_set_member_name (builder, "start-time");
       json_builder_add_int_value (builder, s->start_time);
-      json_builder_set_member_name (builder, "command");
-      if (s->command != NULL)
-        json_builder_add_string_value (builder, s->command);
-      else
-        json_builder_add_null_value (builder);
+      fp_cmd_json_add_string (builder, "command", s->command);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  json_generator_set_pretty (generator, TRUE);
-  text = json_generator_to_data (generator, NULL);
-  g_print ("%s\n", text);
+  fp_cmd_print_json (builder);
 }
 
 static void

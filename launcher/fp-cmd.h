@@ -4,6 +4,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -44,5 +45,13 @@ GPtrArray *fp_cmd_find_instances (const char *what,
 
 /* The session bus, or an error saying there is none. */
 GDBusConnection *fp_cmd_session_bus (GError **error);
+
+/* A member NAME of the object being built: the string, or null. */
+void fp_cmd_json_add_string (JsonBuilder *builder,
+                             const char  *name,
+                             const char  *value);
+
+/* Prints what `builder` built, pretty, and a newline (--json output). */
+void fp_cmd_print_json (JsonBuilder *builder);
 
 G_END_DECLS
