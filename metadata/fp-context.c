@@ -851,7 +851,9 @@ save_keyfile (const FpContext *context,
       const char *name = g_ptr_array_index (env_keys, i);
       const char *value = g_hash_table_lookup (context->env, name);
 
-      g_key_file_set_string (keyfile, "Environment", name, value ? value : "");
+      /* A pattern ("*TOKEN*") is no variable: only unset-environment says it. */
+      if (!fp_env_name_is_pattern (name))
+        g_key_file_set_string (keyfile, "Environment", name, value ? value : "");
       if (value == NULL)
         g_ptr_array_add (unset_env, (gpointer) name);
     }
