@@ -90,6 +90,7 @@ static gboolean
 parse_bus_address (const char  *address,
                    char       **unix_path_out,
                    const char **network_reachable_out,
+                   GPtrArray   *all_unix_paths,
                    GError     **error)
 {
   g_auto(GStrv) entries = g_strsplit (address, ";", -1);
@@ -131,6 +132,8 @@ parse_bus_address (const char  *address,
                            address, pairs[j]);
               return FALSE;
             }
+          if (g_str_has_prefix (pairs[j], "path=") && all_unix_paths != NULL)
+            g_ptr_array_add (all_unix_paths, g_strdup (value));
           if (g_str_has_prefix (pairs[j], "path=") && unix_path == NULL)
             unix_path = g_steal_pointer (&value);
           else if (g_str_has_prefix (pairs[j], "abstract=") && network_reachable == NULL)
@@ -228,7 +231,8 @@ plan_bus (FpDbusPlan      *plan,
   g_autofree char *proxy_socket = NULL;
   const char *network_reachable;
 
-  if (!parse_bus_address (address, &raw_socket, &network_reachable, error) ||
+  if (!parse_bus_address (address, &raw_socket, &network_reachable,
+                          unrestricted ? NULL : plan->host_bus_sockets, error) ||
       (!unrestricted && !check_bus_not_exposed (bus, address, network_reachable, network_shared, TRUE, error)))
     return FALSE;
   if (unrestricted && raw_socket != NULL)
@@ -289,6 +293,7 @@ fp_dbus_plan_new (const FpProfile     *profile,
   plan->socket_dir = g_strdup (socket_dir);
   plan->proxy_args = g_ptr_array_new_with_free_func (g_free);
   plan->bus_sockets = g_ptr_array_new_with_free_func (g_free);
+  plan->host_bus_sockets = g_ptr_array_new_with_free_func (g_free);
 
   /* As under Flatpak, every app gets the session bus, filtered unless
    * it has socket=session-bus; the system bus only when it asks. */
@@ -309,7 +314,8 @@ fp_dbus_plan_new (const FpProfile     *profile,
       g_autofree char *unused_path = NULL;
       const char *network_reachable;
 
-      if (!parse_bus_address (system_address, &unused_path, &network_reachable, error) ||
+      if (!parse_bus_address (system_address, &unused_path, &network_reachable,
+                              plan->host_bus_sockets, error) ||
           !check_bus_not_exposed (FP_BUS_SYSTEM, system_address, network_reachable,
                                   fp_context_has (context, FP_FLAGS_SHARED, FP_SHARE_NETWORK), FALSE, error))
         return NULL;
@@ -327,6 +333,7 @@ fp_dbus_plan_free (FpDbusPlan *plan)
   g_free (plan->socket_dir);
   g_ptr_array_unref (plan->proxy_args);
   g_ptr_array_unref (plan->bus_sockets);
+  g_ptr_array_unref (plan->host_bus_sockets);
   g_free (plan);
 }
 

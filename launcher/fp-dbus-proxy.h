@@ -44,6 +44,8 @@ typedef struct {
   char      *socket_dir;       /* where the proxy creates its sockets */
   GPtrArray *proxy_args;       /* ADDRESS SOCKET OPTIONS… per proxied bus; empty: no proxy */
   GPtrArray *bus_sockets;      /* host sockets of the proxied buses, for the proxy's sandbox */
+  GPtrArray *host_bus_sockets; /* every unix path of each bus the app is not granted raw:
+                                * no grant may show the app one of these */
 } FpDbusPlan;
 
 /* Decides from the profile and the environment (DBUS_SESSION_BUS_ADDRESS,

@@ -236,23 +236,6 @@ forward_files (const FpSandboxSpec *spec,
   return (GStrv) g_ptr_array_free (g_steal_pointer (&result), FALSE);
 }
 
-/* The spec of a launch that changes nothing: no instance, no info fd. */
-static void
-dry_run_spec (FpSandboxSpec *spec, const FpProfile *profile, GBytes *info_bytes,
-              const char *const *args, const FpDbusPlan *dbus, const char *documents_mount)
-{
-  *spec = (FpSandboxSpec) {
-    .profile = profile,
-    .flatpak_info = info_bytes,
-    .info_fd = -1,
-    .args = args,
-    .session_bus_socket = dbus->session_socket,
-    .system_bus_socket = dbus->system_socket,
-    .documents_mount = documents_mount,
-    .dry_run = TRUE,
-  };
-}
-
 gboolean
 fp_run_describe_dbus_proxy (const FpProfile     *profile,
                             const FpRunOptions  *options,
@@ -265,6 +248,8 @@ fp_run_describe_dbus_proxy (const FpProfile     *profile,
   g_autofree char *bwrap_path = NULL;
 
   *proxy = NULL;
+  if (!fp_instance_check_runtime_dir (error))
+    return FALSE;
   dbus = plan_dbus_without_instance (profile, options, error);
   if (dbus == NULL)
     return FALSE;
@@ -279,10 +264,30 @@ fp_run_describe_dbus_proxy (const FpProfile     *profile,
   return *proxy != NULL;
 }
 
+/* What every sandbox of this launch is built from; a launch adds its
+ * fds and instance. */
+static void
+spec_init (FpSandboxSpec *spec, const FpProfile *profile, const char *const *args,
+           GBytes *info_bytes, const FpDbusPlan *dbus, const char *documents_mount, gboolean dry_run)
+{
+  *spec = (FpSandboxSpec) {
+    .profile = profile,
+    .flatpak_info = info_bytes,
+    .info_fd = -1,
+    .args = args,
+    .session_bus_socket = dbus->session_socket,
+    .system_bus_socket = dbus->system_socket,
+    .host_bus_sockets = dbus->host_bus_sockets,
+    .documents_mount = documents_mount,
+    .dry_run = dry_run,
+  };
+}
+
 gboolean
 fp_run_describe (const FpProfile    *profile,
                  const char *const  *args,
                  GKeyFile          **flatpak_info,
+                 char              **mounts_out,
                  FpBwrap           **bwrap_out,
                  GError            **error)
 {
@@ -292,27 +297,38 @@ fp_run_describe (const FpProfile    *profile,
   g_autoptr(FpBwrap) bwrap = NULL;
   g_autoptr(FpDbusPlan) dbus = NULL;
   g_autofree char *documents_mount = NULL;
+  g_autoptr(GDBusConnection) session_bus = NULL;
+  FpSandboxSpec spec = { 0 };
 
+  if (!fp_instance_check_runtime_dir (error))
+    return FALSE;
   dbus = plan_dbus_without_instance (profile, NULL, error);
   if (dbus == NULL)
     return FALSE;
   keyfile = make_flatpak_info (profile, NULL, dbus);
+  info_bytes = fp_flatpak_info_to_bytes (keyfile);
+  /* Documents only if the portal runs already: asking one that does
+   * not would start it, and a dry run changes nothing. */
+  session_bus = fp_connect_session_bus (NULL);
+  if (session_bus != NULL && profile->documents != FP_DOCUMENTS_OFF)
+    documents_mount = fp_documents_get_mount_point_running (session_bus);
+  spec_init (&spec, profile, args, info_bytes, dbus, documents_mount, TRUE);
+  /* What a person reviews before the first run: every mount and where it
+   * comes from, checked as a launch checks it. */
+  {
+    g_autoptr(FpSandboxView) view = fp_sandbox_view_new (&spec, error);
+
+    if (view == NULL)
+      return FALSE;
+    if (mounts_out != NULL)
+      *mounts_out = fp_sandbox_view_describe (view);
+  }
   if (bwrap_out != NULL)
     {
-      FpSandboxSpec spec = { 0 };
-      g_autoptr(GDBusConnection) session_bus = NULL;
-
       bwrap_path = find_bwrap (error);
       if (bwrap_path == NULL)
         return FALSE;
       bwrap = fp_bwrap_new (bwrap_path);
-      info_bytes = fp_flatpak_info_to_bytes (keyfile);
-      /* Documents only if the portal runs already: asking one that does
-       * not would start it, and a dry run changes nothing. */
-      session_bus = fp_connect_session_bus (NULL);
-      if (session_bus != NULL && profile->documents != FP_DOCUMENTS_OFF)
-        documents_mount = fp_documents_get_mount_point_running (session_bus);
-      dry_run_spec (&spec, profile, info_bytes, args, dbus, documents_mount);
       if (!fp_sandbox_build (&spec, bwrap, error))
         return FALSE;
       *bwrap_out = g_steal_pointer (&bwrap);
@@ -493,25 +509,45 @@ fp_run_file_access (const FpProfile  *profile,
                     FpSandboxAccess  *access,
                     GError          **error)
 {
-  g_autoptr(FpDbusPlan) dbus = NULL;
+  g_autoptr(FpDbusPlan) dbus = plan_dbus_without_instance (profile, NULL, error);
   g_autoptr(GKeyFile) keyfile = NULL;
   g_autoptr(GBytes) info_bytes = NULL;
   g_autoptr(FpSandboxView) view = NULL;
   FpSandboxSpec spec = { 0 };
 
-  dbus = plan_dbus_without_instance (profile, NULL, error);
   if (dbus == NULL)
     return FALSE;
   keyfile = make_flatpak_info (profile, NULL, dbus);
   info_bytes = fp_flatpak_info_to_bytes (keyfile);
   /* No documents: the document portal asks this while it waits for the
    * answer, and a document is no host path anyway. */
-  dry_run_spec (&spec, profile, info_bytes, NULL, dbus, NULL);
+  spec_init (&spec, profile, NULL, info_bytes, dbus, NULL, TRUE);
   view = fp_sandbox_view_new (&spec, error);
   if (view == NULL)
     return FALSE;
   *access = fp_sandbox_view_access (view, path);
   return TRUE;
+}
+
+/* The sandbox a launch would build, worked out and thrown away: what
+ * fp_sandbox_build would refuse (a grant that shows a bus socket, a raw
+ * bind of /) is refused by this, which changes nothing on the host. */
+static gboolean
+check_grants (const FpProfile *profile, const char *const *args, GError **error)
+{
+  g_autoptr(FpDbusPlan) dbus = plan_dbus_without_instance (profile, NULL, error);
+  g_autoptr(GKeyFile) keyfile = NULL;
+  g_autoptr(GBytes) info_bytes = NULL;
+  g_autoptr(FpSandboxView) view = NULL;
+  FpSandboxSpec spec = { 0 };
+
+  if (dbus == NULL)
+    return FALSE;
+  keyfile = make_flatpak_info (profile, NULL, dbus);
+  info_bytes = fp_flatpak_info_to_bytes (keyfile);
+  spec_init (&spec, profile, args, info_bytes, dbus, NULL, TRUE);
+  view = fp_sandbox_view_new (&spec, error);
+  return view != NULL;
 }
 
 /* bwrap's --die-with-parent only takes effect once bwrap runs; a parent
@@ -558,12 +594,17 @@ fp_run_exec (const FpProfile     *profile,
   if (options == NULL)
     options = &no_options;
   logging = (FpDbusLogging) { options->log_session_bus, options->log_system_bus };
-  if (!fp_profile_validate (profile, error))
+  if (!fp_profile_validate (profile, error) || !fp_instance_check_runtime_dir (error))
     return FALSE;
   bwrap_path = find_bwrap (error);
   if (bwrap_path == NULL)
     return FALSE;
   if (!check_program (profile, error))
+    return FALSE;
+
+  /* Refused grants refuse before anything is made: no instance, no
+   * proxy, no :create directory. */
+  if (!check_grants (profile, args, error))
     return FALSE;
 
   fp_instance_collect_garbage ();
@@ -605,13 +646,8 @@ fp_run_exec (const FpProfile     *profile,
     goto fail;
   fp_bwrap_take_fd (bwrap, info_fd);
 
-  spec.profile = profile;
-  spec.flatpak_info = info_bytes;
+  spec_init (&spec, profile, args, info_bytes, dbus, documents_mount, FALSE);
   spec.info_fd = info_fd;
-  spec.args = args;
-  spec.session_bus_socket = dbus->session_socket;
-  spec.system_bus_socket = dbus->system_socket;
-  spec.documents_mount = documents_mount;
   spec.instance_ref = instance_ref = g_build_filename (instance->dir, ".ref", NULL);
   spec.cwd = options->cwd;
   spec.closure = closure;

@@ -31,10 +31,13 @@ gboolean fp_run_exec (const FpProfile     *profile,
                       GError             **error);
 
 /* What a launch would use, without creating anything on the host: the
- * .flatpak-info keyfile and the bwrap command line. */
+ * .flatpak-info keyfile, every mount with the grant it comes from (see
+ * fp_sandbox_view_describe) and the bwrap command line; each out
+ * argument may be NULL. Fails where the launch would refuse. */
 gboolean fp_run_describe (const FpProfile    *profile,
                           const char *const  *args,
                           GKeyFile          **flatpak_info,
+                          char              **mounts,
                           FpBwrap           **bwrap,
                           GError            **error);
 

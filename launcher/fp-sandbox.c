@@ -2,6 +2,7 @@
 #include "fp-sandbox.h"
 #include "fp-error.h"
 #include "fp-expand.h"
+#include "fp-instance.h"
 #include "fp-seccomp.h"
 
 #include <errno.h>
@@ -22,17 +23,20 @@ static const char *const host_etc_files[] = {
   "gtk-2.0", "gtk-3.0", "dconf", "pulse", "vulkan", "glvnd", "drirc", NULL
 };
 
-/* Top-level directories the runtime or the sandbox itself provides; a
- * filesystem grant may not replace them (Flatpak reserves them too). */
+/* Directories the runtime or the sandbox itself provides; a filesystem
+ * grant may not replace them, nor a directory above one (Flatpak's
+ * dont_export_in and its merged-/usr links; /sys is ours besides). The
+ * sandbox's $XDG_RUNTIME_DIR/flatpak-info is added at run time. */
 static const char *const reserved_paths[] = {
   "/.flatpak-info", "/app", "/bin", "/dev", "/etc", "/lib", "/lib32", "/lib64",
   "/libx32", "/proc", "/run/flatpak", "/run/host", "/sbin", "/sys", "/usr", NULL
 };
 
-/* Host top-level entries `--filesystem=host` does not carry over. */
+/* Host top-level entries `--filesystem=host` does not carry over:
+ * Flatpak's dont_mount_in_root, and lost+found. */
 static const char *const host_grant_excluded[] = {
-  ".flatpak-info", "app", "bin", "boot", "dev", "etc", "lib", "lib32", "lib64",
-  "libx32", "lost+found", "proc", "run", "sbin", "sys", "tmp", "usr", NULL
+  ".flatpak-info", "app", "bin", "boot", "dev", "efi", "etc", "lib", "lib32", "lib64",
+  "libx32", "lost+found", "proc", "root", "run", "sbin", "sys", "tmp", "usr", "var", NULL
 };
 
 typedef enum {
@@ -44,6 +48,7 @@ typedef enum {
   MOUNT_SYMLINK,
   MOUNT_PROC,
   MOUNT_DEV,
+  MOUNT_DATA,    /* a read-only copy of data of ours (--ro-bind-data): never passed to apply_mount */
 } MountOp;
 
 typedef struct {
@@ -51,6 +56,8 @@ typedef struct {
   char *source;  /* symlink target for MOUNT_SYMLINK */
   char *dest;
   gboolean optional;
+  char *grant;   /* what asked for it, see Layer */
+  gboolean from_profile;
 } Mount;
 
 typedef struct {
@@ -64,14 +71,21 @@ typedef struct {
   GPtrArray *layers;   /* Layer*, every mount in the order bwrap makes it */
   GPtrArray *runtime_groups;  /* PendingGroup* */
   gboolean quiet;      /* building a view: no warnings */
+  char *grant;         /* what the mounts being added come from */
+  gboolean grant_is_profile; /* …and whether that is the profile (checked) or fauxpak */
 } Builder;
 
 /* What one mount puts at `dest`: the host's `host_source`, or (NULL)
- * something of the sandbox's own: a tmpfs, a symlink, data. */
+ * something of the sandbox's own: a tmpfs, a symlink, data. `grant` says
+ * where it comes from in words a person reviewing a profile knows
+ * ("--filesystem=home", "--bind=/srv/a:/srv/b", "runtime");
+ * `from_profile` marks the profile's filesystems and raw binds. */
 typedef struct {
   char *dest;
   char *host_source;
-  gboolean read_only;
+  MountOp op;
+  char *grant;
+  gboolean from_profile;
 } Layer;
 
 struct _FpSandboxView {
@@ -83,17 +97,35 @@ layer_free (Layer *layer)
 {
   g_free (layer->dest);
   g_free (layer->host_source);
+  g_free (layer->grant);
   g_free (layer);
 }
 
+/* What the mounts added next come from; `from_profile` ones are checked
+ * against what no grant may show (check_grants_hide_protected). */
+G_GNUC_PRINTF (3, 4) static void
+set_grant (Builder *b, gboolean from_profile, const char *format, ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  g_free (b->grant);
+  b->grant = g_strdup_vprintf (format, args);
+  b->grant_is_profile = from_profile;
+  va_end (args);
+}
+
 static void
-note_layer (Builder *b, const char *host_source, const char *dest, gboolean read_only)
+note_layer (Builder *b, MountOp op, const char *host_source, const char *dest,
+            const char *grant, gboolean from_profile)
 {
   Layer *layer = g_new0 (Layer, 1);
 
   layer->dest = g_canonicalize_filename (dest, "/");
   layer->host_source = g_strdup (host_source);
-  layer->read_only = read_only;
+  layer->op = op;
+  layer->grant = g_strdup (grant);
+  layer->from_profile = from_profile;
   g_ptr_array_add (b->layers, layer);
 }
 
@@ -102,6 +134,7 @@ mount_free (Mount *mount)
 {
   g_free (mount->source);
   g_free (mount->dest);
+  g_free (mount->grant);
   g_free (mount);
 }
 
@@ -114,6 +147,9 @@ add_mount (Builder *b, MountOp op, const char *source, const char *dest, gboolea
   mount->source = g_strdup (source);
   mount->dest = g_canonicalize_filename (dest, "/");
   mount->optional = optional;
+  /* The grant travels with the mount: sorting must not lose it. */
+  mount->grant = g_strdup (b->grant);
+  mount->from_profile = b->grant_is_profile;
   g_ptr_array_add (b->mounts, mount);
 }
 
@@ -128,7 +164,8 @@ symlink_mirrors_host (const char *target, const char *path)
 /* Puts a mount on the command line now, where add_mount defers it to be
  * sorted. Either way it ends here, and in the layers a view reads. */
 static void
-apply_mount (Builder *b, MountOp op, const char *source, const char *dest, gboolean optional)
+apply_mount_for (Builder *b, MountOp op, const char *source, const char *dest, gboolean optional,
+                 const char *grant, gboolean from_profile)
 {
   const char *from_host = NULL;
 
@@ -167,9 +204,13 @@ apply_mount (Builder *b, MountOp op, const char *source, const char *dest, gbool
     default:
       g_assert_not_reached ();
     }
-  /* A symlink grants nothing itself: where it leads decides (both the path
-   * as given and the one it resolves to are asked of the layers). */
-  note_layer (b, from_host, dest, op == MOUNT_RO_BIND);
+  note_layer (b, op, from_host, dest, grant, from_profile);
+}
+
+static void
+apply_mount (Builder *b, MountOp op, const char *source, const char *dest, gboolean optional)
+{
+  apply_mount_for (b, op, source, dest, optional, b->grant, b->grant_is_profile);
 }
 
 char *
@@ -208,7 +249,7 @@ layers_access (GPtrArray *layers, const char *path)
         continue;
       if (layer->host_source == NULL || !g_str_equal (layer->host_source, layer->dest))
         return FP_SANDBOX_ACCESS_HIDDEN;
-      return layer->read_only ? FP_SANDBOX_ACCESS_READ_ONLY : FP_SANDBOX_ACCESS_READ_WRITE;
+      return layer->op == MOUNT_RO_BIND ? FP_SANDBOX_ACCESS_READ_ONLY : FP_SANDBOX_ACCESS_READ_WRITE;
     }
   return FP_SANDBOX_ACCESS_HIDDEN;
 }
@@ -219,13 +260,60 @@ layers_show (GPtrArray *layers, const char *path)
   return layers_access (layers, path) != FP_SANDBOX_ACCESS_HIDDEN;
 }
 
+/* A place in the sandbox that fauxpak makes and a grant must not replace:
+ * a reserved path, something inside one, or a directory above one (as
+ * Flatpak refuses /run, which holds /run/flatpak: bwrap would then make
+ * fauxpak's own files in the host's directory). */
 static gboolean
-is_reserved (const char *path)
+is_reserved (Builder *b, const char *path)
 {
+  g_autofree char *info_link = g_build_filename (b->sandbox_runtime_dir, "flatpak-info", NULL);
+
   for (guint i = 0; reserved_paths[i] != NULL; i++)
-    if (path_is_under (path, reserved_paths[i]))
+    if (path_is_under (path, reserved_paths[i]) || path_is_under (reserved_paths[i], path))
       return TRUE;
-  return g_str_equal (path, "/");
+  return path_is_under (info_link, path) || path_is_under (path, info_link);
+}
+
+/* A raw bind may put any host path anywhere, so it is held to what no
+ * Flatpak grant could do either: its source is not the root, home or a
+ * directory above home, nor the host's /proc (whose /proc/1/root is the
+ * host's root), nor /sys unless read-only; its destination does not replace what the sandbox is
+ * identified by (/.flatpak-info, $XDG_RUNTIME_DIR/flatpak-info, /run/flatpak)
+ * nor /proc, nor a directory above them. What it exposes besides is
+ * checked with every other grant (check_grants_hide_protected). */
+static gboolean
+check_raw_bind (Builder *b, const FpBind *bind, const char *real_source, GError **error)
+{
+  static const char *const identity[] = { "/.flatpak-info", "/run/flatpak", "/proc", NULL };
+  g_autofree char *info_link = g_build_filename (b->sandbox_runtime_dir, "flatpak-info", NULL);
+  g_autofree char *dest = g_canonicalize_filename (bind->dest, "/");
+  const char *why = NULL;
+
+  if (real_source != NULL)
+    {
+      if (g_str_equal (real_source, "/"))
+        why = "its source is the host's root";
+      else if (path_is_under (b->home, real_source))
+        why = "its source is home or a directory above it; grant what the app needs inside home";
+      else if (path_is_under (real_source, "/proc"))
+        why = "its source is in the host's /proc, which leads to every host process's files";
+      else if (path_is_under (real_source, "/sys") && bind->kind != FP_BIND_RO)
+        why = "its source is in the host's /sys, which only a read-only bind may show (root could write it)";
+    }
+  for (guint i = 0; why == NULL && identity[i] != NULL; i++)
+    if (path_is_under (dest, identity[i]) || path_is_under (identity[i], dest))
+      why = "its destination would replace what the sandbox is identified by (/.flatpak-info, /run/flatpak) or its /proc";
+  if (why == NULL && (path_is_under (dest, info_link) || path_is_under (info_link, dest)))
+    why = "its destination would replace $XDG_RUNTIME_DIR/flatpak-info";
+  if (why == NULL)
+    return TRUE;
+  if (real_source != NULL && bind->source != NULL && !g_str_equal (real_source, bind->source))
+    g_set_error (error, FP_ERROR, FP_ERROR_INVALID_ARGUMENT, "%s: refused: %s (the source resolves to %s)",
+                 b->grant, why, real_source);
+  else
+    g_set_error (error, FP_ERROR, FP_ERROR_INVALID_ARGUMENT, "%s: refused: %s", b->grant, why);
+  return FALSE;
 }
 
 /* bubblewrap 0.8 and later can forbid nested user namespaces itself, in
@@ -271,9 +359,14 @@ add_namespaces (Builder *b)
 static void
 add_base_filesystem (Builder *b)
 {
+  set_grant (b, FALSE, "sandbox");
   apply_mount (b, MOUNT_PROC, NULL, "/proc", FALSE);
   if (fp_context_has (b->context, FP_FLAGS_DEVICES, FP_DEVICE_ALL))
-    apply_mount (b, MOUNT_DEV_BIND, "/dev", "/dev", FALSE);
+    {
+      set_grant (b, FALSE, "--device=all");
+      apply_mount (b, MOUNT_DEV_BIND, "/dev", "/dev", FALSE);
+      set_grant (b, FALSE, "sandbox");
+    }
   else
     apply_mount (b, MOUNT_DEV, NULL, "/dev", FALSE);
   apply_mount (b, MOUNT_TMPFS, NULL, "/tmp", FALSE);
@@ -411,6 +504,7 @@ add_runtime (Builder *b, GError **error)
 {
   const FpProfile *profile = b->spec->profile;
 
+  set_grant (b, FALSE, "runtime");
   if (profile->runtime == FP_RUNTIME_HOST)
     add_host_runtime (b);
   else
@@ -419,6 +513,9 @@ add_runtime (Builder *b, GError **error)
         {
           const char *path = profile->runtime_paths[i];
 
+          g_autoptr(FpBind) as_bind = fp_bind_new (FP_BIND_RO, path, path, FALSE);
+          g_autofree char *real = NULL;  /* realpath's malloc: GLib's free is the system's */
+
           if (!g_file_test (path, G_FILE_TEST_EXISTS))
             {
               g_set_error (error, FP_ERROR, FP_ERROR_MISSING_SOURCE,
@@ -426,8 +523,16 @@ add_runtime (Builder *b, GError **error)
                            profile->source_path ? profile->source_path : "profile", path);
               return FALSE;
             }
+          /* The profile's own list, so a read-only raw bind like any other:
+           * "paths": ["/"] would hand over the host. */
+          set_grant (b, TRUE, "runtime.paths: %s", path);
+          real = realpath (path, NULL);
+          if (!check_raw_bind (b, as_bind, real != NULL ? real : path, error))
+            return FALSE;
         }
+      set_grant (b, TRUE, "runtime.paths");
       add_runtime_paths (b, (const char *const *) profile->runtime_paths);
+      set_grant (b, FALSE, "runtime");
     }
   if (profile->runtime_host_etc)
     add_host_etc (b);
@@ -442,6 +547,7 @@ add_instance_lock (Builder *b)
 {
   if (b->spec->instance_ref == NULL)
     return;
+  set_grant (b, FALSE, "instance lock");
   apply_mount (b, MOUNT_RO_BIND, b->spec->instance_ref, "/run/flatpak/.ref", FALSE);
   fp_bwrap_add_args (b->bwrap, "--lock-file", "/run/flatpak/.ref", NULL);
 }
@@ -451,10 +557,11 @@ add_flatpak_info (Builder *b, GError **error)
 {
   g_autofree char *link = g_build_filename (b->sandbox_runtime_dir, "flatpak-info", NULL);
 
+  set_grant (b, FALSE, "/.flatpak-info");
   if (!fp_bwrap_add_data (b->bwrap, "--ro-bind-data", "flatpak-info",
                           b->spec->flatpak_info, "/.flatpak-info", error))
     return FALSE;
-  note_layer (b, NULL, "/.flatpak-info", TRUE);
+  note_layer (b, MOUNT_DATA, NULL, "/.flatpak-info", b->grant, FALSE);
   add_mount (b, MOUNT_SYMLINK, "../../../.flatpak-info", link, FALSE);
   return TRUE;
 }
@@ -531,7 +638,13 @@ add_home_and_app_data (Builder *b, GError **error)
                                            "XDG_STATE_HOME", NULL };
   g_autoptr(GPtrArray) persistent = fp_sorted_keys (b->context->persistent);
 
+  g_autofree char *apps_dir = g_path_get_dirname (app_dir);
+
+  set_grant (b, FALSE, "the app's own data");
   add_mount (b, MOUNT_DIR, NULL, b->home, FALSE);
+  /* Other apps' data stays hidden under a grant of home or host, as
+   * Flatpak hides it; the app's own directory goes on top. */
+  add_mount (b, MOUNT_TMPFS, NULL, apps_dir, FALSE);
   for (guint i = 0; subdirs[i] != NULL; i++)
     {
       g_autofree char *dir = g_build_filename (app_dir, subdirs[i], NULL);
@@ -550,6 +663,7 @@ add_home_and_app_data (Builder *b, GError **error)
       g_autofree char *fd_source = NULL;
       int fd;
 
+      set_grant (b, FALSE, "--persist=%s (the app's own data)", name);
       if (b->spec->dry_run)
         {
           add_mount (b, MOUNT_BIND, source, dest, FALSE);
@@ -602,7 +716,7 @@ xdg_dir_for (const char *name)
 static void
 add_filesystem_mount (Builder *b, const char *source, const char *dest, FpFilesystemMode mode)
 {
-  if (is_reserved (dest))
+  if (is_reserved (b, dest))
     {
       if (!b->quiet)
         g_printerr ("fauxpak: not sharing %s with the sandbox: the path is reserved for the runtime\n", dest);
@@ -616,7 +730,7 @@ add_filesystem_mount (Builder *b, const char *source, const char *dest, FpFilesy
 static gboolean
 is_too_wide (Builder *b, const char *path)
 {
-  return g_str_equal (path, "/") || path_is_under (b->home, path) || is_reserved (path);
+  return g_str_equal (path, "/") || path_is_under (b->home, path) || is_reserved (b, path);
 }
 
 /* A grant whose named entry is itself a symlink: bwrap would mount the
@@ -738,6 +852,8 @@ add_filesystems (Builder *b, GError **error)
 
       if (mode == FP_FILESYSTEM_NONE)
         continue;
+      set_grant (b, TRUE, "--filesystem=%s%s", location,
+                 mode == FP_FILESYSTEM_READ_ONLY ? ":ro" : mode == FP_FILESYSTEM_CREATE ? ":create" : "");
       if (g_str_equal (location, "host"))
         {
           add_host_grant (b, mode);
@@ -781,6 +897,7 @@ add_devices (Builder *b)
     {
       if (!fp_context_has (b->context, FP_FLAGS_DEVICES, devices[i].device))
         continue;
+      set_grant (b, FALSE, "--device=%s", fp_context_flag_names (FP_FLAGS_DEVICES)[g_bit_nth_lsf (devices[i].device, -1)]);
       for (gsize j = 0; j < G_N_ELEMENTS (devices[i].paths) && devices[i].paths[j] != NULL; j++)
         if (g_file_test (devices[i].paths[j], G_FILE_TEST_EXISTS))
           apply_mount (b, MOUNT_DEV_BIND, devices[i].paths[j], devices[i].paths[j], FALSE);
@@ -790,6 +907,7 @@ add_devices (Builder *b)
       g_autoptr(GDir) dev = g_dir_open ("/dev", 0, NULL);
       const char *name;
 
+      set_grant (b, FALSE, "--device=dri");
       while (dev != NULL && (name = g_dir_read_name (dev)) != NULL)
         if (g_str_has_prefix (name, "nvidia"))
           {
@@ -799,13 +917,23 @@ add_devices (Builder *b)
     }
 }
 
-/* A host socket, bound into the sandbox only when it is there. */
+/* A socket grant gives the one socket it names, read-only as Flatpak
+ * binds it (the app can connect, not replace it or change its mode), and
+ * only when the host path is a socket: never the directory around it. */
 static gboolean
 add_socket (Builder *b, const char *host_path, const char *sandbox_path)
 {
-  if (host_path == NULL || !g_file_test (host_path, G_FILE_TEST_EXISTS))
+  struct stat st;
+
+  if (host_path == NULL || stat (host_path, &st) != 0)
     return FALSE;
-  add_mount (b, MOUNT_BIND, host_path, sandbox_path, FALSE);
+  if (!S_ISSOCK (st.st_mode))
+    {
+      if (!b->quiet)
+        g_printerr ("fauxpak: %s: not binding %s: it is not a socket\n", b->grant, host_path);
+      return FALSE;
+    }
+  add_mount (b, MOUNT_RO_BIND, host_path, sandbox_path, FALSE);
   return TRUE;
 }
 
@@ -820,7 +948,7 @@ add_bus_socket (Builder *b, const char *host_path, gboolean proxied,
 
   if (!b->spec->dry_run && !proxied && !g_file_test (host_path, G_FILE_TEST_EXISTS))
     return;
-  add_mount (b, MOUNT_BIND, host_path, sandbox_path, FALSE);
+  add_mount (b, MOUNT_RO_BIND, host_path, sandbox_path, FALSE);
   fp_bwrap_set_env (b->bwrap, variable, address);
 }
 
@@ -837,6 +965,7 @@ add_documents (Builder *b)
   if (b->spec->documents_mount == NULL)
     return;
   by_app = g_build_filename (b->spec->documents_mount, "by-app", b->spec->profile->app_id, NULL);
+  set_grant (b, FALSE, "documents (the app's own)");
   inside = g_build_filename (b->sandbox_runtime_dir, "doc", NULL);
   add_mount (b, MOUNT_BIND, by_app, inside, FALSE);
   add_mount (b, MOUNT_BIND, by_app, "/run/flatpak/doc", FALSE);
@@ -857,6 +986,7 @@ add_documents_alias (Builder *b)
     return;
   inside = g_build_filename (b->sandbox_runtime_dir, "doc", NULL);
   mount = g_canonicalize_filename (b->spec->documents_mount, "/");
+  set_grant (b, FALSE, "documents (the app's own)");
   if (g_str_equal (mount, inside) || layers_show (b->layers, mount))
     return;
   apply_mount (b, MOUNT_SYMLINK, inside, mount, FALSE);
@@ -875,6 +1005,7 @@ add_display_sockets (Builder *b)
       g_autofree char *host = NULL;
       g_autofree char *inside = g_build_filename (b->sandbox_runtime_dir, "wayland-0", NULL);
 
+      set_grant (b, FALSE, "--socket=wayland");
       if (name == NULL)
         name = "wayland-0";
       host = g_path_is_absolute (name) ? g_strdup (name) : g_build_filename (b->host_runtime_dir, name, NULL);
@@ -894,6 +1025,7 @@ add_display_sockets (Builder *b)
       g_autofree char *socket = g_build_filename ("/tmp/.X11-unix", socket_name, NULL);
       const char *xauthority = g_getenv ("XAUTHORITY");
 
+      set_grant (b, FALSE, "--socket=%s", fp_context_has (ctx, FP_FLAGS_SOCKETS, FP_SOCKET_X11) ? "x11" : "fallback-x11");
       if (add_socket (b, socket, "/tmp/.X11-unix/X99"))
         {
           fp_bwrap_set_env (b->bwrap, "DISPLAY", ":99.0");
@@ -906,6 +1038,24 @@ add_display_sockets (Builder *b)
             }
         }
     }
+}
+
+/* Where the host's gpg-agent listens, as Flatpak asks: gpgconf knows
+ * (GNUPGHOME moves it). NULL without gpgconf or an agent. */
+static char *
+gpg_agent_socket (void)
+{
+  const char *argv[] = { "gpgconf", "--list-dirs", "agent-socket", NULL };
+  g_autofree char *out = NULL;
+  int status = 0;
+  struct stat st;
+
+  if (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                    NULL, NULL, &out, NULL, &status, NULL) &&
+      g_spawn_check_wait_status (status, NULL) && out != NULL && out[0] == '/' &&
+      stat (g_strstrip (out), &st) == 0 && S_ISSOCK (st.st_mode))
+    return g_steal_pointer (&out);
+  return NULL;
 }
 
 static void
@@ -922,6 +1072,7 @@ add_sockets (Builder *b)
       g_autofree char *host = g_build_filename (rt, "pulse", "native", NULL);
       g_autofree char *inside = g_build_filename (srt, "pulse", "native", NULL);
 
+      set_grant (b, FALSE, "--socket=pulseaudio");
       if (add_socket (b, host, inside))
         {
           g_autofree char *server = g_strconcat ("unix:", inside, NULL);
@@ -933,6 +1084,7 @@ add_sockets (Builder *b)
       g_autofree char *host = g_build_filename (rt, "pipewire-0", NULL);
       g_autofree char *inside = g_build_filename (srt, "pipewire-0", NULL);
 
+      set_grant (b, FALSE, "--socket=pipewire");
       add_socket (b, host, inside);
     }
   /* Which socket each bus is (the real one or the D-Bus proxy's) was
@@ -941,30 +1093,50 @@ add_sockets (Builder *b)
     {
       g_autofree char *inside = g_build_filename (srt, "bus", NULL);
 
+      set_grant (b, FALSE, fp_context_has (ctx, FP_FLAGS_SOCKETS, FP_SOCKET_SESSION_BUS)
+                             ? "--socket=session-bus (unfiltered)" : "session bus (filtered by the D-Bus proxy)");
       add_bus_socket (b, b->spec->session_bus_socket, b->spec->session_bus_proxied, inside,
                       "DBUS_SESSION_BUS_ADDRESS");
     }
   if (b->spec->system_bus_socket != NULL)
-    add_bus_socket (b, b->spec->system_bus_socket, b->spec->system_bus_proxied,
-                    "/run/dbus/system_bus_socket", "DBUS_SYSTEM_BUS_ADDRESS");
+    {
+      set_grant (b, FALSE, fp_context_has (ctx, FP_FLAGS_SOCKETS, FP_SOCKET_SYSTEM_BUS)
+                             ? "--socket=system-bus (unfiltered)" : "system bus (filtered by the D-Bus proxy)");
+      add_bus_socket (b, b->spec->system_bus_socket, b->spec->system_bus_proxied,
+                      "/run/dbus/system_bus_socket", "DBUS_SYSTEM_BUS_ADDRESS");
+    }
   if (fp_context_has (ctx, FP_FLAGS_SOCKETS, FP_SOCKET_SSH_AUTH))
     {
       g_autofree char *inside = g_build_filename (srt, "ssh-auth", NULL);
 
+      set_grant (b, FALSE, "--socket=ssh-auth");
       if (add_socket (b, g_getenv ("SSH_AUTH_SOCK"), inside))
         fp_bwrap_set_env (b->bwrap, "SSH_AUTH_SOCK", inside);
     }
   if (fp_context_has (ctx, FP_FLAGS_SOCKETS, FP_SOCKET_GPG_AGENT))
     {
-      g_autofree char *host = g_build_filename (rt, "gnupg", NULL);
-      g_autofree char *inside = g_build_filename (srt, "gnupg", NULL);
+      /* The agent's own socket only, where GnuPG inside looks for it: not
+       * the directory, whose S.gpg-agent.ssh and S.gpg-agent.extra the
+       * app could otherwise replace with its own (as Flatpak binds it). */
+      g_autofree char *host = gpg_agent_socket ();
+      g_autofree char *inside = g_build_filename (srt, "gnupg", "S.gpg-agent", NULL);
 
+      set_grant (b, FALSE, "--socket=gpg-agent");
       add_socket (b, host, inside);
     }
   if (fp_context_has (ctx, FP_FLAGS_SOCKETS, FP_SOCKET_PCSC))
-    add_socket (b, "/run/pcscd/pcscd.comm", "/run/pcscd/pcscd.comm");
+    {
+      const char *host = g_getenv ("PCSCLITE_CSOCK_NAME");
+
+      set_grant (b, FALSE, "--socket=pcsc");
+      if (add_socket (b, host != NULL ? host : "/run/pcscd/pcscd.comm", "/run/pcscd/pcscd.comm"))
+        fp_bwrap_set_env (b->bwrap, "PCSCLITE_CSOCK_NAME", "/run/pcscd/pcscd.comm");
+    }
   if (fp_context_has (ctx, FP_FLAGS_SOCKETS, FP_SOCKET_CUPS))
-    add_socket (b, "/run/cups/cups.sock", "/run/cups/cups.sock");
+    {
+      set_grant (b, FALSE, "--socket=cups");
+      add_socket (b, "/run/cups/cups.sock", "/run/cups/cups.sock");
+    }
 }
 
 static gboolean
@@ -973,9 +1145,15 @@ add_raw_binds (Builder *b, GError **error)
   for (guint i = 0; i < b->context->binds->len; i++)
     {
       const FpBind *bind = g_ptr_array_index (b->context->binds, i);
+      g_autofree char *real_source = NULL;  /* realpath's malloc: GLib's free is the system's */
 
+      g_autofree char *option = fp_bind_to_option (bind);
+
+      set_grant (b, TRUE, "%s%s", option, bind->optional ? " (optional)" : "");
       if (bind->kind == FP_BIND_TMPFS)
         {
+          if (!check_raw_bind (b, bind, NULL, error))
+            return FALSE;
           apply_mount (b, MOUNT_TMPFS, NULL, bind->dest, FALSE);
           continue;
         }
@@ -988,6 +1166,10 @@ add_raw_binds (Builder *b, GError **error)
                        bind->source);
           return FALSE;
         }
+      /* bwrap follows links in the source: judge where it leads. */
+      real_source = realpath (bind->source, NULL);
+      if (!check_raw_bind (b, bind, real_source != NULL ? real_source : bind->source, error))
+        return FALSE;
       apply_mount (b, bind->kind == FP_BIND_RO ? MOUNT_RO_BIND :
                       bind->kind == FP_BIND_DEV ? MOUNT_DEV_BIND : MOUNT_BIND,
                    bind->source, bind->dest, FALSE);
@@ -1014,7 +1196,7 @@ emit_mounts (Builder *b)
     {
       const Mount *m = g_ptr_array_index (b->mounts, i);
 
-      apply_mount (b, m->op, m->source, m->dest, m->optional);
+      apply_mount_for (b, m->op, m->source, m->dest, m->optional, m->grant, m->from_profile);
     }
 }
 
@@ -1030,8 +1212,27 @@ clear_host_environment (Builder *b)
     "FLATPAK_ID", "container", NULL
   };
 
+  g_auto(GStrv) host = g_get_environ ();
+  GHashTableIter iter;
+  gpointer key, value;
+
   for (guint i = 0; host_only[i] != NULL; i++)
     fp_bwrap_unset_env (b->bwrap, host_only[i]);
+  /* A pattern ("*_TOKEN": null) keeps matching host variables out; one
+   * the profile sets by name is its own and goes in (set_environment). */
+  g_hash_table_iter_init (&iter, b->context->env);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      if (value != NULL || !fp_env_name_is_pattern (key))
+        continue;
+      for (guint i = 0; host[i] != NULL; i++)
+        {
+          g_autofree char *name = g_strndup (host[i], strcspn (host[i], "="));
+
+          if (g_pattern_match_simple (key, name))
+            fp_bwrap_unset_env (b->bwrap, name);
+        }
+    }
 }
 
 static void
@@ -1047,6 +1248,8 @@ set_environment (Builder *b)
       const char *name = g_ptr_array_index (names, i);
       const char *value = g_hash_table_lookup (b->context->env, name);
 
+      if (value == NULL && fp_env_name_is_pattern (name))
+        continue;  /* done with the host's variables */
       if (value == NULL)
         fp_bwrap_unset_env (b->bwrap, name);
       else
@@ -1074,11 +1277,149 @@ builder_init (Builder *b, const FpSandboxSpec *spec, FpBwrap *bwrap)
 static void
 builder_clear (Builder *b)
 {
+  g_free (b->grant);
   g_free (b->home);
   g_free (b->sandbox_runtime_dir);
   g_ptr_array_unref (b->mounts);
   g_clear_pointer (&b->layers, g_ptr_array_unref);
   g_ptr_array_unref (b->runtime_groups);
+}
+
+/* What no grant may show the app: the buses' sockets (past their
+ * filter), every app's instance directory (where the D-Bus proxies
+ * listen: through another app's proxy the portals would take the app for
+ * that app), Flatpak's proxies, the document portal's whole mount, the
+ * accessibility bus, the user's systemd manager and the bus's service
+ * directory (both run programs on the host), and other apps' data. */
+typedef struct {
+  char *path;          /* canonical host path */
+  const char *what;
+  gboolean inside_too; /* a grant of something inside it is refused as well */
+  char *allowed;       /* except this, inside it (the app's own documents) */
+} Protected;
+
+static void
+protected_free (Protected *p)
+{
+  g_free (p->path);
+  g_free (p->allowed);
+  g_free (p);
+}
+
+static char *
+canonical_host_path (const char *path)
+{
+  char *real = realpath (path, NULL);  /* malloc'd: GLib's free is the system's */
+
+  return real != NULL ? real : g_canonicalize_filename (path, "/");
+}
+
+static void
+protect (GPtrArray *list, const char *path, const char *what, gboolean inside_too, const char *allowed)
+{
+  Protected *p = g_new0 (Protected, 1);
+
+  p->path = canonical_host_path (path);
+  p->what = what;
+  p->inside_too = inside_too;
+  p->allowed = allowed != NULL ? canonical_host_path (allowed) : NULL;
+  g_ptr_array_add (list, p);
+}
+
+static GPtrArray *
+protected_host_paths (Builder *b)
+{
+  GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) protected_free);
+  const char *rt = b->host_runtime_dir;
+  g_autofree char *instances = fp_instance_base_dir ();
+  g_autofree char *documents = b->spec->documents_mount != NULL ? g_strdup (b->spec->documents_mount)
+                                                               : g_build_filename (rt, "doc", NULL);
+  g_autofree char *own_documents = g_build_filename (documents, "by-app", b->spec->profile->app_id, NULL);
+  g_autofree char *apps = fp_sandbox_app_data_dir (b->spec->profile->app_id);
+  g_autofree char *apps_dir = g_path_get_dirname (apps);
+  static const struct { const char *name; const char *what; } runtime_dirs[] = {
+    { ".dbus-proxy", "Flatpak's D-Bus proxies of other apps" },
+    { "at-spi", "the accessibility bus" },
+    { "systemd", "the user's systemd manager" },
+    { "dbus-1", "the session bus's service directory" },
+  };
+
+  if (b->spec->host_bus_sockets != NULL)
+    for (guint i = 0; i < b->spec->host_bus_sockets->len; i++)
+      protect (list, g_ptr_array_index (b->spec->host_bus_sockets, i), "a D-Bus bus socket", FALSE, NULL);
+  if (!fp_context_has (b->context, FP_FLAGS_SOCKETS, FP_SOCKET_SESSION_BUS))
+    {
+      g_autofree char *bus = g_build_filename (rt, "bus", NULL);
+      protect (list, bus, "the session bus socket", FALSE, NULL);
+    }
+  if (!fp_context_has (b->context, FP_FLAGS_SOCKETS, FP_SOCKET_SYSTEM_BUS))
+    protect (list, "/run/dbus/system_bus_socket", "the system bus socket", FALSE, NULL);
+  protect (list, instances, "the instance directories of running apps, with their D-Bus proxies", TRUE, NULL);
+  protect (list, documents, "the document portal's mount with every app's documents", TRUE, own_documents);
+  for (gsize i = 0; i < G_N_ELEMENTS (runtime_dirs); i++)
+    {
+      g_autofree char *path = g_build_filename (rt, runtime_dirs[i].name, NULL);
+      protect (list, path, runtime_dirs[i].what, TRUE, NULL);
+    }
+  protect (list, apps_dir, "other apps' data (~/.var/app)", FALSE, NULL);
+  return list;
+}
+
+/* TRUE when a mount made after layer `index` covers `inside`. */
+static gboolean
+hidden_after (GPtrArray *layers, guint index, const char *inside)
+{
+  for (guint j = index + 1; j < layers->len; j++)
+    {
+      const Layer *later = g_ptr_array_index (layers, j);
+
+      if (later->op != MOUNT_DIR && later->op != MOUNT_SYMLINK && path_is_under (inside, later->dest))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Every grant of the profile's (filesystems and raw binds alike) against
+ * what no grant may show, after all mounts are known: a grant of home is
+ * fine because ~/.var/app is hidden under it, /tmp:ro is not when the
+ * session bus listens in /tmp. Judged on real host paths, so a symlink on
+ * the way changes nothing. A launch that would show one is refused. */
+static gboolean
+check_grants_hide_protected (Builder *b, GError **error)
+{
+  g_autoptr(GPtrArray) protected = protected_host_paths (b);
+
+  for (guint i = 0; i < b->layers->len; i++)
+    {
+      const Layer *layer = g_ptr_array_index (b->layers, i);
+      g_autofree char *source = NULL;
+
+      if (!layer->from_profile || layer->host_source == NULL)
+        continue;
+      source = canonical_host_path (layer->host_source);
+      for (guint k = 0; k < protected->len; k++)
+        {
+          const Protected *p = g_ptr_array_index (protected, k);
+          g_autofree char *inside = NULL;
+
+          if (path_is_under (p->path, source))
+            {
+              const char *rel = g_str_equal (source, "/") ? p->path : p->path + strlen (source);
+
+              inside = g_strconcat (layer->dest, rel, NULL);
+              if (hidden_after (b->layers, i, inside))
+                continue;
+            }
+          else if (!p->inside_too || !path_is_under (source, p->path) ||
+                   (p->allowed != NULL && path_is_under (source, p->allowed)))
+            continue;
+          g_set_error (error, FP_ERROR, FP_ERROR_SANDBOX_SETUP,
+                       "%s would show the app %s (%s%s%s); refused: grant something that does not contain it",
+                       layer->grant, p->what, p->path, inside != NULL ? " at " : "", inside != NULL ? inside : "");
+          return FALSE;
+        }
+    }
+  return TRUE;
 }
 
 /* Every mount, in the order bwrap makes them: what the sandbox shows of
@@ -1104,7 +1445,7 @@ add_filesystem_layout (Builder *b, GError **error)
   if (!add_raw_binds (b, error))
     return FALSE;
   add_documents_alias (b);
-  return TRUE;
+  return check_grants_hide_protected (b, error);
 }
 
 gboolean
@@ -1177,6 +1518,38 @@ fp_sandbox_view_new (const FpSandboxSpec *spec,
   view->layers = g_steal_pointer (&b.layers);
   builder_clear (&b);
   return view;
+}
+
+char *
+fp_sandbox_view_describe (const FpSandboxView *view)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < view->layers->len; i++)
+    {
+      const Layer *layer = g_ptr_array_index (view->layers, i);
+      const char *kind = NULL;
+
+      switch (layer->op)
+        {
+        case MOUNT_BIND: kind = "rw"; break;
+        case MOUNT_RO_BIND: kind = "ro"; break;
+        case MOUNT_DEV_BIND: kind = "dev"; break;
+        case MOUNT_TMPFS: kind = "tmpfs"; break;
+        case MOUNT_PROC: kind = "proc"; break;
+        case MOUNT_DEV: kind = "devfs"; break;
+        case MOUNT_DATA: kind = "data"; break;
+        case MOUNT_DIR:
+        case MOUNT_SYMLINK:
+        default: continue;
+        }
+      if (layer->host_source != NULL)
+        g_string_append_printf (text, "%-5s %s -> %s   [%s]\n", kind, layer->host_source, layer->dest,
+                                layer->grant ? layer->grant : "");
+      else
+        g_string_append_printf (text, "%-5s %s   [%s]\n", kind, layer->dest, layer->grant ? layer->grant : "");
+    }
+  return g_string_free (text, FALSE);
 }
 
 void

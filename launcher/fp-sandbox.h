@@ -20,6 +20,8 @@ typedef struct {
   gboolean           session_bus_proxied; /* that socket is the D-Bus proxy's, */
   gboolean           system_bus_proxied;  /* there before the app starts */
   const char        *documents_mount;    /* the document portal's FUSE mount, or NULL */
+  GPtrArray         *host_bus_sockets;   /* char*: sockets of the buses not granted raw, which
+                                          * no grant may show (FpDbusPlan's), or NULL */
   int                sync_fd;       /* bwrap --sync-fd; 0 or -1 for none (0 is stdin,
                                      * never ours), so a zeroed spec asks for none */
   const char        *instance_ref;  /* host .ref the sandbox keeps locked, or NULL */
@@ -67,5 +69,11 @@ typedef enum {
  * gets its directory's access (a file the app could create there). */
 FpSandboxAccess fp_sandbox_view_access (const FpSandboxView *view,
                                         const char          *path);
+/* Every mount the sandbox gets, in the order it is made, one a line:
+ * "ro|rw|dev HOST -> SANDBOX   [GRANT]" for what comes from the host,
+ * "tmpfs|proc|devfs|data SANDBOX   [GRANT]" for what the sandbox makes;
+ * GRANT is the option or profile entry it comes from, or what of
+ * fauxpak's own it is (runtime, the app's own data, …). */
+char *fp_sandbox_view_describe (const FpSandboxView *view);
 
 G_END_DECLS

@@ -28,6 +28,7 @@ typedef struct {
   gboolean show_dbus_proxy;
   gboolean show_sources;     /* info --sources: where each permission came from */
   char *file_access;         /* info --file-access=PATH */
+  gboolean allow_wide_cwd;   /* share a $PWD that is home, above it, / or a system directory */
   char *command;             /* --command: another program, the profile's permissions */
   gboolean sandbox;          /* --sandbox: none of the profile's or override's permissions */
   FpRunOptions run_options;  /* --file-forwarding, --log-*-bus, --cwd, --verbose */
@@ -72,10 +73,15 @@ make_option_context (const char *parameter_string, const char *summary,
   GOptionEntry bwrap_data_dir_entry = { "bwrap-data-dir", 0, 0, G_OPTION_ARG_FILENAME, &cl->bwrap_data_dir,
                                         "With --show-bwrap, write the data behind each fd the command line names to DIR/FD", "DIR" };
 
+  GOptionEntry allow_wide_cwd_entry = { "allow-wide-cwd", 0, 0, G_OPTION_ARG_NONE, &cl->allow_wide_cwd,
+                                        "Let a $PWD grant (devshell) share the directory fauxpak runs in even "
+                                        "when it is home, above home, / or a system directory", NULL };
+
   g_array_append_val (entries, app_id_entry);
   g_array_append_val (entries, preset_entry);
   GOptionEntry show_sources_entry = { "sources", 0, 0, G_OPTION_ARG_NONE, &cl->show_sources,
                                       "Say above each permission where it came from (as # comments)", NULL };
+  g_array_append_val (entries, allow_wide_cwd_entry);
   GOptionEntry show_dbus_proxy_entry = { "show-dbus-proxy", 0, 0, G_OPTION_ARG_NONE, &cl->show_dbus_proxy,
                                          "Print the D-Bus proxy's command line, one argument a line", NULL };
   GOptionEntry file_forwarding_entry = { "file-forwarding", 0, 0, G_OPTION_ARG_NONE, &cl->run_options.file_forwarding,
@@ -241,7 +247,7 @@ profile_from_command_line (CommandLine *cl, int argc, char **argv, gboolean need
       fp_profile_merge_layer (profile, preset->context, source);
     }
   fp_profile_merge_layer (profile, cl->cli_context, "the command line");
-  if (!fp_profile_validate (profile, error))
+  if (!fp_profile_validate (profile, error) || !fp_profile_check_cwd (profile, cl->allow_wide_cwd, error))
     {
       g_clear_pointer (app_args, g_strfreev);
       return NULL;
@@ -268,6 +274,23 @@ is_installed_app (const char *arg)
   g_autoptr(FpInstalledApp) app = arg[0] != '-' ? fp_installed_app_load (arg, NULL) : NULL;
 
   return app != NULL;
+}
+
+/* Before the keyfile, as comments a keyfile reader skips: what the
+ * sandbox gets of the host, for a person deciding whether to run it. */
+static void
+print_mounts (const char *mounts)
+{
+  g_auto(GStrv) lines = g_strsplit (mounts, "\n", -1);
+
+  g_print ("# What the sandbox gets, mount by mount in the order they are made: the\n"
+           "# host path, how (ro, rw, dev: with device access) and where it appears,\n"
+           "# or what the sandbox makes itself (tmpfs, proc, devfs, data), and in\n"
+           "# brackets the grant it comes from. Review it before trusting a profile.\n");
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (lines[i][0] != '\0')
+      g_print ("#   %s\n", lines[i]);
+  g_print ("\n");
 }
 
 static int
@@ -317,6 +340,7 @@ command_run_or_info (int argc, char **argv, gboolean is_run)
       g_autoptr(FpBwrap) bwrap = NULL;
       g_autoptr(FpBwrap) proxy = NULL;
       g_autofree char *override = fp_override_path (profile->app_id, NULL);
+      g_autofree char *mounts = NULL;
 
       /* What info prints includes the override: say where it is. */
       if (override != NULL && g_file_test (override, G_FILE_TEST_EXISTS))
@@ -346,7 +370,7 @@ command_run_or_info (int argc, char **argv, gboolean is_run)
             for (guint i = 0; i < proxy->argv->len; i++)
               g_print ("%s\n", (char *) g_ptr_array_index (proxy->argv, i));
         }
-      else if (!fp_run_describe (profile, (const char *const *) app_args, &keyfile,
+      else if (!fp_run_describe (profile, (const char *const *) app_args, &keyfile, &mounts,
                                  cl.show_bwrap ? &bwrap : NULL, &error))
         status = fp_cmd_refuse ("%s", error->message);
       else if (cl.show_bwrap && cl.bwrap_data_dir != NULL &&
@@ -359,6 +383,7 @@ command_run_or_info (int argc, char **argv, gboolean is_run)
         {
           g_autofree char *data = NULL;
 
+          print_mounts (mounts);
           if (cl.show_sources)
             fp_origins_annotate (profile->origins, keyfile);
           data = g_key_file_to_data (keyfile, NULL, NULL);

@@ -58,6 +58,18 @@ fp_bind_new (FpBindKind kind, const char *source, const char *dest, gboolean opt
   return bind;
 }
 
+char *
+fp_bind_to_option (const FpBind *bind)
+{
+  static const char *const options[] = {
+    [FP_BIND_RW] = "bind", [FP_BIND_RO] = "ro-bind", [FP_BIND_DEV] = "dev-bind", [FP_BIND_TMPFS] = "tmpfs",
+  };
+
+  if (bind->kind == FP_BIND_TMPFS)
+    return g_strdup_printf ("--tmpfs=%s", bind->dest);
+  return g_strdup_printf ("--%s=%s:%s", options[bind->kind], bind->source, bind->dest);
+}
+
 void
 fp_bind_free (FpBind *bind)
 {
@@ -83,6 +95,7 @@ fp_context_new (void)
   context->system_bus_calls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_strfreev);
   context->system_bus_broadcasts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_strfreev);
   context->binds = g_ptr_array_new_with_free_func ((GDestroyNotify) fp_bind_free);
+  context->cwd_filesystems = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   return context;
 }
 
@@ -101,6 +114,7 @@ fp_context_free (FpContext *context)
   g_hash_table_unref (context->system_bus_calls);
   g_hash_table_unref (context->system_bus_broadcasts);
   g_ptr_array_unref (context->binds);
+  g_hash_table_unref (context->cwd_filesystems);
   g_free (context);
 }
 
@@ -176,6 +190,9 @@ fp_context_merge (FpContext *base, const FpContext *overlay)
   g_hash_table_iter_init (&iter, overlay->persistent);
   while (g_hash_table_iter_next (&iter, &key, NULL))
     g_hash_table_add (base->persistent, g_strdup (key));
+  g_hash_table_iter_init (&iter, overlay->cwd_filesystems);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_hash_table_add (base->cwd_filesystems, g_strdup (key));
   merge_table (base->env, overlay->env, TRUE);
   merge_table (base->session_bus_policy, overlay->session_bus_policy, FALSE);
   merge_table (base->system_bus_policy, overlay->system_bus_policy, FALSE);
@@ -293,6 +310,22 @@ fp_filesystem_parse (const char        *entry,
                    "filesystem \"%s\" contains \"..\"; name the directory itself", entry);
       return FALSE;
     }
+  /* As Flatpak: all of $XDG_RUNTIME_DIR is the session's buses, sockets
+   * and every running app's instance; only something inside it is a grant. */
+  if (g_str_has_prefix (loc, "xdg-run") && (loc[7] == '\0' || loc[7] == '/'))
+    {
+      /* loc + 7 is "" or "/…"; a "//" prefix would survive canonicalizing. */
+      g_autofree char *canonical = g_canonicalize_filename (loc[7] != '\0' ? loc + 7 : "/", "/");
+
+      if (g_str_equal (canonical, "/"))
+        {
+          g_set_error (error, FP_ERROR, FP_ERROR_INVALID_ARGUMENT,
+                       "filesystem \"%s\": xdg-run needs a sub-path (xdg-run/NAME), as under Flatpak; "
+                       "all of $XDG_RUNTIME_DIR would share the session's buses and other apps' instances",
+                       entry);
+          return FALSE;
+        }
+    }
 
   /* One spelling per place, so that --nofilesystem=~/docs revokes a
    * profile's "$HOME/docs" and the keyfile reads as Flatpak's would. */
@@ -380,15 +413,22 @@ fp_context_add_persistent (FpContext  *context,
   return TRUE;
 }
 
+/* A name, or with `pattern` a glob of names (* and ?). */
 static gboolean
-is_valid_env_name (const char *name)
+is_valid_env_name (const char *name, gboolean pattern)
 {
   if (name[0] == '\0' || g_ascii_isdigit (name[0]))
     return FALSE;
   for (const char *p = name; *p != '\0'; p++)
-    if (!g_ascii_isalnum (*p) && *p != '_')
+    if (!g_ascii_isalnum (*p) && *p != '_' && !(pattern && (*p == '*' || *p == '?')))
       return FALSE;
   return TRUE;
+}
+
+gboolean
+fp_env_name_is_pattern (const char *name)
+{
+  return strpbrk (name, "*?") != NULL;
 }
 
 gboolean
@@ -397,11 +437,11 @@ fp_context_set_env (FpContext  *context,
                     const char *value,
                     GError    **error)
 {
-  if (!is_valid_env_name (name))
+  if (!is_valid_env_name (name, value == NULL))
     {
       g_set_error (error, FP_ERROR, FP_ERROR_INVALID_ARGUMENT,
-                   "environment variable name \"%s\" is invalid; expected letters, digits and '_'",
-                   name);
+                   "environment variable name \"%s\" is invalid; expected letters, digits and '_'%s",
+                   name, fp_env_name_is_pattern (name) ? " (a pattern with * or ? can only be unset, with null)" : "");
       return FALSE;
     }
   /* A newline would survive GKeyFile escaping but confuses every reader of
@@ -596,6 +636,18 @@ fp_context_option_names (void)
   return option_names;
 }
 
+/* Ours, not flatpak run's: a raw bind puts any host path anywhere, which
+ * Flatpak's vocabulary cannot say, and see-name exists only in metadata. */
+static const char *const fauxpak_only_option_names[] = {
+  "bind", "ro-bind", "dev-bind", "tmpfs", "see-name", "system-see-name", NULL
+};
+
+const char *const *
+fp_context_fauxpak_only_option_names (void)
+{
+  return fauxpak_only_option_names;
+}
+
 gboolean
 fp_context_apply_option (FpContext  *context,
                          const char *name,
@@ -773,6 +825,17 @@ save_keyfile (const FpContext *context,
   if (filesystems->len > 0)
     g_key_file_set_string_list (keyfile, "Context", "filesystems",
                                 (const char *const *) filesystems->pdata, filesystems->len);
+  /* Every raw bind, as the option that makes it: Flatpak's keys cannot say
+   * a source mounted elsewhere, and nothing the sandbox gets goes unsaid. */
+  if (context->binds->len > 0)
+    {
+      g_autoptr(GPtrArray) binds = g_ptr_array_new_with_free_func (g_free);
+
+      for (guint i = 0; i < context->binds->len; i++)
+        g_ptr_array_add (binds, fp_bind_to_option (g_ptr_array_index (context->binds, i)));
+      g_key_file_set_string_list (keyfile, "Fauxpak", "binds",
+                                  (const char *const *) binds->pdata, binds->len);
+    }
   if (persistent->len > 0)
     g_key_file_set_string_list (keyfile, "Context", "persistent",
                                 (const char *const *) persistent->pdata, persistent->len);
@@ -788,7 +851,9 @@ save_keyfile (const FpContext *context,
       const char *name = g_ptr_array_index (env_keys, i);
       const char *value = g_hash_table_lookup (context->env, name);
 
-      g_key_file_set_string (keyfile, "Environment", name, value ? value : "");
+      /* A pattern ("*TOKEN*") is no variable: only unset-environment says it. */
+      if (!fp_env_name_is_pattern (name))
+        g_key_file_set_string (keyfile, "Environment", name, value ? value : "");
       if (value == NULL)
         g_ptr_array_add (unset_env, (gpointer) name);
     }

@@ -106,6 +106,9 @@ typedef struct {
   GHashTable *system_bus_calls;
   GHashTable *system_bus_broadcasts;
   GPtrArray  *binds;               /* FpBind*, in order */
+  /* Not a permission: which filesystems locations were written as $PWD,
+   * the directory fauxpak happens to run in (see fp_profile_check_cwd). */
+  GHashTable *cwd_filesystems;     /* set of char* locations */
 } FpContext;
 
 FpContext *fp_context_new (void);
@@ -114,6 +117,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FpContext, fp_context_free)
 
 FpBind *fp_bind_new (FpBindKind kind, const char *source, const char *dest, gboolean optional);
 void    fp_bind_free (FpBind *bind);
+/* The bind as the option that makes it: "--ro-bind=SRC:DEST", "--tmpfs=DEST". */
+char   *fp_bind_to_option (const FpBind *bind);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FpBind, fp_bind_free)
 
 /* flatpak run --sandbox: drops every grant (shares, sockets, devices,
  * features but multiarch, filesystems, persistent directories, bus
@@ -151,6 +157,11 @@ gboolean fp_context_add_filesystem (FpContext  *context,
 gboolean fp_context_add_persistent (FpContext  *context,
                                     const char *dir,
                                     GError    **error);
+
+/* TRUE for a name with * or ?: a glob of host variables that are not
+ * passed to the app (its value in `env` is NULL), unless a variable it
+ * matches is set by name. */
+gboolean fp_env_name_is_pattern (const char *name);
 
 gboolean fp_context_set_env (FpContext  *context,
                              const char *name,
@@ -190,6 +201,10 @@ gboolean fp_context_apply_option (FpContext  *context,
 
 /* Names of every option fp_context_apply_option takes. */
 const char *const *fp_context_option_names (void);
+
+/* Those of them that flatpak does not have: a Flatpak manifest or
+ * metadata file that uses one is not Flatpak's and is refused. */
+const char *const *fp_context_fauxpak_only_option_names (void);
 
 /* Writes [Context], [Session Bus Policy], [System Bus Policy] and
  * [Environment] as Flatpak writes them into .flatpak-info. */

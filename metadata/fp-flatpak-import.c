@@ -229,6 +229,15 @@ apply_finish_arg (FpContext *layer, const char *path, guint index, const char *a
       g_printerr ("fauxpak: %s: finish-args[%u]: --%s configures Flatpak itself; ignored\n", path, index, name);
       return TRUE;
     }
+  if (g_strv_contains (fp_context_fauxpak_only_option_names (), name))
+    {
+      g_set_error (error, FP_ERROR, FP_ERROR_INVALID_PROFILE,
+                   "%s: key \"finish-args[%u]\": --%s is fauxpak's own option, not Flatpak's; a manifest "
+                   "may use only Flatpak's permissions (fauxpak's own belong in a fauxpak profile, "
+                   "where `fauxpak info` shows them)",
+                   path, index, name);
+      return FALSE;
+    }
   if (eq == NULL)
     {
       g_set_error (error, FP_ERROR, FP_ERROR_INVALID_PROFILE,

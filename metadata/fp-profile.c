@@ -261,11 +261,22 @@ apply_flag (LoadState *state, const char *key, const char *name, GError **error)
   return fp_context_set_flag_by_name (state->profile->context, kind, name, TRUE, error);
 }
 
+/* Expanded here, not by handle_string_list: whether the entry said $PWD
+ * is remembered for fp_profile_check_cwd. */
 static gboolean
-apply_filesystem (LoadState *state, const char *key, const char *entry, GError **error)
+apply_filesystem (LoadState *state, const char *key, const char *raw, GError **error)
 {
+  g_autofree char *entry = fp_expand_variables (raw, error);
+  g_autofree char *location = NULL;
+  FpFilesystemMode mode;
+
   (void) key;
-  return fp_context_add_filesystem (state->profile->context, entry, TRUE, error);
+  if (entry == NULL || !fp_context_add_filesystem (state->profile->context, entry, TRUE, error))
+    return FALSE;
+  if ((strstr (raw, "$PWD") != NULL || strstr (raw, "${PWD}") != NULL) &&
+      fp_filesystem_parse (entry[0] == '!' ? entry + 1 : entry, &location, &mode, NULL))
+    g_hash_table_add (state->profile->context->cwd_filesystems, g_steal_pointer (&location));
+  return TRUE;
 }
 
 static gboolean
@@ -284,7 +295,7 @@ handle_flags (LoadState *state, const char *key, JsonNode *node, GError **error)
 static gboolean
 handle_filesystems (LoadState *state, const char *key, JsonNode *node, GError **error)
 {
-  return handle_string_list (state, key, node, TRUE, apply_filesystem, error);
+  return handle_string_list (state, key, node, FALSE, apply_filesystem, error);
 }
 
 static gboolean
@@ -301,7 +312,12 @@ apply_env (LoadState *state, const char *key, const char *name, JsonNode *value_
   GError *local_error = NULL;
 
   (void) key;
-  if (!JSON_NODE_HOLDS_NULL (value_node) && !get_string (state, member_key, value_node, &value, error))
+  /* true: the host's own value, kept by name (a preset's pattern such as
+   * "*TOKEN*": null would keep it out otherwise). */
+  if (JSON_NODE_HOLDS_VALUE (value_node) && json_node_get_value_type (value_node) == G_TYPE_BOOLEAN &&
+      json_node_get_boolean (value_node) && !fp_env_name_is_pattern (name))
+    value = g_getenv (name);
+  else if (!JSON_NODE_HOLDS_NULL (value_node) && !get_string (state, member_key, value_node, &value, error))
     return FALSE;
   if (!fp_context_set_env (state->profile->context, name, value, &local_error))
     return key_error (state, error, member_key, local_error);
@@ -1199,6 +1215,82 @@ fp_profile_merge_layer (FpProfile       *profile,
 
   fp_context_merge (profile->context, layer);
   fp_origins_record (profile->origins, before, profile->context, source);
+}
+
+/* Directories whose sharing shares far more than a project: home, any
+ * directory above it, its hidden directories, the root and the system's own. */
+static const char *
+wide_directory (const char *path)
+{
+  static const char *const system_trees[] = {
+    "/bin", "/boot", "/dev", "/efi", "/etc", "/lib", "/lib32", "/lib64", "/libx32", "/nix",
+    "/proc", "/run", "/sbin", "/sys", "/usr", NULL
+  };
+  static const char *const system_dirs[] = {
+    "/home", "/media", "/mnt", "/opt", "/root", "/srv", "/tmp", "/var", "/var/tmp", NULL
+  };
+  g_autofree char *home = g_canonicalize_filename (g_get_home_dir (), "/");
+  gsize len = strlen (path);
+
+  if (g_str_equal (path, "/"))
+    return "the root of the filesystem";
+  if (g_str_equal (path, home))
+    return "your home directory";
+  if (strncmp (home, path, len) == 0 && home[len] == '/')
+    return "a directory above your home";
+  if (g_str_has_prefix (path, home) && path[strlen (home)] == '/' && path[strlen (home) + 1] == '.' &&
+      strchr (path + strlen (home) + 1, '/') == NULL)
+    return "a hidden directory of your home, where keys and settings live (~/.ssh, ~/.config, …)";
+  if (g_strv_contains (system_dirs, path))
+    return "a system directory";
+  for (guint i = 0; system_trees[i] != NULL; i++)
+    {
+      gsize tree_len = strlen (system_trees[i]);
+
+      if (strncmp (path, system_trees[i], tree_len) == 0 && (path[tree_len] == '\0' || path[tree_len] == '/'))
+        return "a system directory";
+    }
+  if (g_str_has_prefix (path, "/var/") && !g_str_has_prefix (path, "/var/tmp/"))
+    return "a system directory";
+  return NULL;
+}
+
+gboolean
+fp_profile_check_cwd (const FpProfile *profile,
+                      gboolean         allow_wide_cwd,
+                      GError         **error)
+{
+  g_autoptr(GPtrArray) locations = fp_sorted_keys (profile->context->cwd_filesystems);
+
+  if (allow_wide_cwd)
+    return TRUE;
+  for (guint i = 0; i < locations->len; i++)
+    {
+      const char *location = g_ptr_array_index (locations, i);
+      gpointer mode;
+      g_autofree char *path = NULL;
+      const char *why;
+
+      if (!g_hash_table_lookup_extended (profile->context->filesystems, location, NULL, &mode) ||
+          GPOINTER_TO_INT (mode) == FP_FILESYSTEM_NONE)
+        continue;
+      path = g_str_equal (location, "home") ? g_strdup (g_get_home_dir ())
+             : location[0] == '~' ? fp_expand_home (location) : g_strdup (location);
+      {
+        g_autofree char *canonical = g_canonicalize_filename (path, "/");
+
+        if ((why = wide_directory (canonical)) == NULL)
+          continue;
+        g_set_error (error, FP_ERROR, FP_ERROR_INVALID_ARGUMENT,
+                     "%s: filesystems: $PWD is %s, %s: sharing it would share far more than a project "
+                     "(~/.ssh, other projects, the system). Run fauxpak from the project's own directory, "
+                     "or pass --allow-wide-cwd to share %s anyway",
+                     profile->source_path ? profile->source_path : "the profile or a --preset",
+                     canonical, why, canonical);
+        return FALSE;
+      }
+    }
+  return TRUE;
 }
 
 gboolean

@@ -80,6 +80,14 @@ void fp_profile_merge_layer (FpProfile       *profile,
 gboolean fp_profile_validate (const FpProfile *profile,
                               GError         **error);
 
+/* A filesystem written as $PWD (the devshell preset's) shares whatever
+ * directory fauxpak is started in: refused when that is home, above home,
+ * the root or a system directory, unless `allow_wide_cwd`
+ * (--allow-wide-cwd). */
+gboolean fp_profile_check_cwd (const FpProfile *profile,
+                               gboolean         allow_wide_cwd,
+                               GError         **error);
+
 /* Directories searched for presets, in order. */
 GStrv fp_profile_preset_dirs (void);
 

@@ -24,6 +24,41 @@
  * kernel gave the number to last; pid and start time name one process. */
 #define PID_START_TIME_FILE "pid-start-time"
 
+gboolean
+fp_instance_check_runtime_dir (GError **error)
+{
+  const char *dir = g_getenv ("XDG_RUNTIME_DIR");
+  struct stat st;
+
+  if (dir == NULL || dir[0] != '/')
+    {
+      g_set_error (error, FP_ERROR, FP_ERROR_SANDBOX_SETUP,
+                   "XDG_RUNTIME_DIR is %s; expected the absolute path of the session's runtime "
+                   "directory (a 0700 directory of your own, such as /run/user/%u)",
+                   dir == NULL ? "unset" : "not an absolute path", (unsigned) getuid ());
+      return FALSE;
+    }
+  if (lstat (dir, &st) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, FP_ERROR, FP_ERROR_SANDBOX_SETUP,
+                   "XDG_RUNTIME_DIR=%s: %s; expected a 0700 directory of your own", dir,
+                   g_strerror (saved_errno));
+      return FALSE;
+    }
+  if (!S_ISDIR (st.st_mode) || st.st_uid != getuid () || (st.st_mode & 07777) != 0700)
+    {
+      g_set_error (error, FP_ERROR, FP_ERROR_SANDBOX_SETUP,
+                   "XDG_RUNTIME_DIR=%s is %s (mode %04o, owner uid %u); expected a directory of "
+                   "uid %u with mode 0700, which no one else can reach",
+                   dir, S_ISLNK (st.st_mode) ? "a symlink" : S_ISDIR (st.st_mode) ? "a directory" : "not a directory",
+                   (unsigned) (st.st_mode & 07777), (unsigned) st.st_uid, (unsigned) getuid ());
+      return FALSE;
+    }
+  return TRUE;
+}
+
 char *
 fp_instance_base_dir (void)
 {

@@ -17,6 +17,13 @@ typedef struct {
   int   lock_fd;  /* read-locked .ref; the lock must outlive us in bwrap */
 } FpInstance;
 
+/* The instance directories, the D-Bus proxies' sockets and the sandbox's
+ * view of the session live under $XDG_RUNTIME_DIR. Fails unless it is set
+ * and names a directory (not a symlink) of this user's with mode 0700: a
+ * fallback such as GLib's ~/.cache would put other apps' proxy sockets
+ * where a home grant reaches them. Call it before anything below. */
+gboolean fp_instance_check_runtime_dir (GError **error);
+
 FpInstance *fp_instance_allocate (GError **error);
 void        fp_instance_free (FpInstance *instance);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FpInstance, fp_instance_free)

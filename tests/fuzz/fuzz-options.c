@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 /* The groups fp_context_save_keyfile may write, and [Application], which
  * the fuzzer writes first as fauxpak does. */
 static const char *const allowed_groups[] = {
-  "Application", "Context", "Session Bus Policy", "System Bus Policy", "Environment", NULL
+  "Application", "Context", "Fauxpak", "Session Bus Policy", "System Bus Policy", "Environment", NULL
 };
 
 int

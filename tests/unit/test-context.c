@@ -818,6 +818,9 @@ test_keyfile_exact (void)
                    "persistent=.app;.config/x;\n"
                    "unset-environment=GONE;\n"
                    "\n"
+                   "[Fauxpak]\n"
+                   "binds=--bind=/srv/same:/srv/same;--ro-bind=/srv/ro:/srv/ro;--bind=/srv/a:/srv/b;--tmpfs=/tmp/t;\n"
+                   "\n"
                    "[Session Bus Policy]\n"
                    "org.example.Own=own\n"
                    "org.freedesktop.Notifications=talk\n"
@@ -956,7 +959,7 @@ test_keyfile_round_trip (void)
   {
     g_auto(GStrv) groups = g_key_file_get_groups (keyfile, NULL);
     static const char *const expected[] = {
-      "Context", "Session Bus Policy", "System Bus Policy", "Environment", NULL
+      "Context", "Fauxpak", "Session Bus Policy", "System Bus Policy", "Environment", NULL
     };
 
     g_assert_true (g_strv_equal ((const char *const *) groups, expected));

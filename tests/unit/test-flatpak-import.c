@@ -119,6 +119,16 @@ test_errors (void)
       "key \"finish-args[0]\": --frobnicate is not a permission option" },
     { "not-option.yaml", "app-id: a.b\nfinish-args:\n  - share=network\n",
       "key \"finish-args[0]\": \"share=network\" is not an option" },
+    /* fauxpak's own options are no Flatpak manifest's, however spelled. */
+    { "bind.yaml", "app-id: a.b\nfinish-args:\n  - --share=ipc\n  - --bind=/:/var/lib/cache\n",
+      "key \"finish-args[1]\": --bind is fauxpak's own option, not Flatpak's" },
+    { "ro-bind.json", "{\"id\": \"a.b\", \"finish-args\": [\"--ro-bind=/etc:/x\"]}",
+      "--ro-bind is fauxpak's own option" },
+    { "dev-bind.yaml", "app-id: a.b\nfinish-args:\n  - --dev-bind=/dev:/dev\n", "--dev-bind is fauxpak's own option" },
+    { "tmpfs.yaml", "app-id: a.b\nfinish-args:\n  - --tmpfs=/run\n", "--tmpfs is fauxpak's own option" },
+    { "bind-novalue.yaml", "app-id: a.b\nfinish-args:\n  - --bind\n", "--bind is fauxpak's own option" },
+    { "see-name.yaml", "app-id: a.b\nfinish-args:\n  - --see-name=org.x.Y\n", "--see-name is fauxpak's own option" },
+    { "xdg-run.yaml", "app-id: a.b\nfinish-args:\n  - --filesystem=xdg-run/./\n", "xdg-run needs a sub-path" },
     { "syntax.yaml", "app-id: [a\n", "syntax.yaml:" },
     { "syntax.json", "{\"id\": }", "syntax.json:1:" },
   };

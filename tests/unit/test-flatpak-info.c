@@ -68,6 +68,9 @@ test_exact (void)
     "persistent=.editor;\n"
     "unset-environment=LD_PRELOAD;\n"
     "\n"
+    "[Fauxpak]\n"
+    "binds=--ro-bind=/opt/dict:/opt/dict;\n"
+    "\n"
     "[Session Bus Policy]\n"
     "org.example.Editor.*=own\n"
     "org.freedesktop.Notifications=talk\n"
@@ -265,7 +268,7 @@ test_injection (void)
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) groups = NULL;
   g_auto(GStrv) context_keys = NULL;
-  static const char *const expected_groups[] = { "Application", "Instance", "Context", "Environment", NULL };
+  static const char *const expected_groups[] = { "Application", "Instance", "Context", "Fauxpak", "Environment", NULL };
   static const char *const expected_context_keys[] = { "filesystems", NULL };
 
   for (gsize i = 0; i < G_N_ELEMENTS (attempts); i++)

@@ -903,11 +903,14 @@ test_preset_by_name (void)
   g_assert_true (fp_context_has (profile->context, FP_FLAGS_SOCKETS, FP_SOCKET_WAYLAND));
   g_assert_true (fp_context_has (profile->context, FP_FLAGS_SOCKETS, FP_SOCKET_FALLBACK_X11));
   g_assert_true (fp_context_has (profile->context, FP_FLAGS_SOCKETS, FP_SOCKET_PULSEAUDIO));
-  g_assert_true (fp_context_has (profile->context, FP_FLAGS_SOCKETS, FP_SOCKET_PIPEWIRE));
+  /* Flatpak's desktop apps get no PipeWire socket (the camera and screen
+   * portals hand out PipeWire) and no dconf: settings stay the app's own. */
+  g_assert_false (fp_context_has (profile->context, FP_FLAGS_SOCKETS, FP_SOCKET_PIPEWIRE));
   g_assert_true (fp_context_has (profile->context, FP_FLAGS_DEVICES, FP_DEVICE_DRI));
   g_assert_cmpint (fs_mode (profile, "xdg-config/gtk-3.0"), ==, FP_FILESYSTEM_READ_ONLY);
   g_assert_cmpint (fs_mode (profile, "~/.themes"), ==, FP_FILESYSTEM_READ_ONLY);
-  g_assert_cmpint (policy (profile, FALSE, "ca.desrt.dconf"), ==, FP_POLICY_TALK);
+  g_assert_false (g_hash_table_contains (profile->context->session_bus_policy, "ca.desrt.dconf"));
+  g_assert_cmpstr (g_hash_table_lookup (profile->context->env, "GSETTINGS_BACKEND"), ==, "keyfile");
   g_assert_cmpint (policy (profile, FALSE, "org.freedesktop.Notifications"), ==, FP_POLICY_TALK);
   /* The importing file's own keys were applied too. */
   g_assert_cmpstr (profile->app_id, ==, "org.example.Editor");
