@@ -81,6 +81,7 @@ static const BlockedCall always_blocked[] = {
   BLOCK (uselib, EPERM),
   BLOCK (acct, EPERM),
   BLOCK (quotactl, EPERM),
+  BLOCK (quotactl_fd, EPERM),
   /* Memory-placement calls that can affect other processes' pages. */
   BLOCK (move_pages, EPERM),
   BLOCK (mbind, EPERM),

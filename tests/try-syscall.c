@@ -128,7 +128,7 @@ usage (void)
            "  forge-flatpak-info fds io-uring-setup io-uring-enter io-uring-register\n"
            "  io-uring-socket-vsock io-uring-setup-i386 socket-packet-x32 tiocsti-i386 userfaultfd bpf\n"
            "  kexec-load open-by-handle-at process-vm-writev pidfd-getfd socketpair-vsock\n"
-           "  mount-setattr move-mount fsmount init-module\n"
+           "  mount-setattr move-mount fsmount open-tree-attr quotactl-fd init-module\n"
            "  forge-then-exec COMMAND [ARG...]\n");
   return 2;
 }
@@ -771,6 +771,12 @@ main (int argc, char **argv)
     return report (syscall (SYS_mount_setattr, AT_FDCWD, "/", 0, NULL, 0));
   if (strcmp (command, "move-mount") == 0)
     return report (syscall (SYS_move_mount, AT_FDCWD, "/tmp", AT_FDCWD, "/tmp", 0));
+  if (strcmp (command, "open-tree-attr") == 0)
+    /* Linux 6.15's open_tree with mount attributes; newer than libseccomp
+     * 2.5.4, so the kernel is the one to refuse a clone of a mount. */
+    return report (syscall (467, AT_FDCWD, "/", OPEN_TREE_CLONE | O_CLOEXEC, NULL, 0));
+  if (strcmp (command, "quotactl-fd") == 0)
+    return report (syscall (SYS_quotactl_fd, 0, 0, 0, NULL));
   if (strcmp (command, "fsmount") == 0)
     return report (syscall (SYS_fsmount, -1, 0, 0));
   return usage ();

@@ -130,6 +130,8 @@ if [ "$(id -u)" -eq 0 ]; then
     sandboxed --ro-bind=/proc:/tmp/proc -- true
   check_status "as root: a bind of the host's /proc/sys is refused, 125" 125 \
     sandboxed --bind=/proc/sys:/tmp/sys -- true
+  check_status "as root: --share=ipc is refused (root's System V shared memory), 125" 125 \
+    sandboxed --share=ipc -- true
   check "as root: a read-only bind of /sys is allowed, and cannot be written" \
     sandboxed --ro-bind=/sys:/tmp/sys -- sh -c '! find /tmp/sys -maxdepth 3 -writable 2>/dev/null | grep -q .'
 else
@@ -173,6 +175,13 @@ expect_probe "open_by_handle_at is refused" EPERM -- open-by-handle-at
 expect_probe "mount_setattr (new mount API) is refused" ENOSYS -- mount-setattr
 expect_probe "move_mount (new mount API) is refused" ENOSYS -- move-mount
 expect_probe "fsmount (new mount API) is refused" ENOSYS -- fsmount
+expect_probe "quotactl_fd is refused" EPERM -- quotactl-fd
+# open_tree_attr (Linux 6.15) is newer than libseccomp 2.5.4 knows: no
+# capability, no clone of a mount, the kernel says.
+if [ "$(on_host open-tree-attr)" != ENOSYS ]; then
+  out=$(sandboxed -- "$PROBE" open-tree-attr 2>&1)
+  check "open_tree_attr(OPEN_TREE_CLONE) is refused by the kernel (no capability): $out" test "$out" = EPERM
+fi
 
 # --- io_uring: system calls the filter would not see ------------------------
 # IORING_OP_SOCKET makes a socket on the ring's behalf: AF_VSOCK, which
