@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 FpBwrap *
@@ -253,6 +254,26 @@ set_cloexec_from (int lowest, GError **error)
   return TRUE;
 }
 
+/* Stdio goes to the app as it is; a directory there would be a way out
+ * of every mount ("../" from it leads to the host's /). */
+static gboolean
+check_stdio (GError **error)
+{
+  for (int fd = 0; fd <= 2; fd++)
+    {
+      struct stat st;
+
+      if (fstat (fd, &st) == 0 && S_ISDIR (st.st_mode))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       "fd %d (%s) is a directory: the app would reach the host's files through it; "
+                       "not starting it", fd, fd == 0 ? "stdin" : fd == 1 ? "stdout" : "stderr");
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 gboolean
 fp_bwrap_exec (FpBwrap *bwrap, GError **error)
 {
@@ -261,7 +282,7 @@ fp_bwrap_exec (FpBwrap *bwrap, GError **error)
   /* Nothing we inherited reaches bwrap, and through it the app (bwrap
    * passes every fd it does not use on to the app): only the fds handed
    * over here, each of which bwrap closes once used. */
-  if (!set_cloexec_from (3, error))
+  if (!set_cloexec_from (3, error) || !check_stdio (error))
     return FALSE;
   for (guint i = 0; i < bwrap->fds->len; i++)
     {

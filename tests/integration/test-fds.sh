@@ -60,6 +60,10 @@ check "fds fauxpak inherited do not reach the app, as $(id -un)" test "$(sed -n 
 check "  …so the host's / is not reachable through an inherited fd" \
   grep -q "No such file or directory" <<<"$(sed -n 2p <<<"$out")"
 [ "$_tap_failed" -eq 0 ] || diag "$out"
+# Stdio passes to the app as it is: a directory there is refused.
+check_status "a directory as stdin is refused (125), as $(id -un)" 125 \
+  bash -c '"$1" run --app-id=$2 -- true 0</' _ "$FAUXPAK" $APP
+check_status "  …as stdout too" 125 bash -c '"$1" run --app-id=$2 -- true 1</' _ "$FAUXPAK" $APP
 if [ -x "$PY" ]; then
   out=$("$FAUXPAK" run --persist=.x --app-id=$APP -- "$PY" -c '
 import os
