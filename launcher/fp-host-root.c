@@ -1,5 +1,6 @@
 #include "fp-host-root.h"
 #include "fp-error.h"
+#include "fp-expand.h"
 
 #include <dirent.h>
 #include <gio/gunixmounts.h>
@@ -48,16 +49,6 @@ fp_host_root_proc_entries (void)
   return g_strv_builder_end (entries);
 }
 
-static gboolean
-path_is_at_or_under (const char *path, const char *dir)
-{
-  gsize len = strlen (dir);
-
-  if (g_str_equal (dir, "/"))
-    return TRUE;
-  return strncmp (path, dir, len) == 0 && (path[len] == '\0' || path[len] == '/');
-}
-
 /* The kernel filesystem `path` is on, or one mounted anywhere below it
  * (a bind takes its submounts along: /sys/fs/cgroup is a tmpfs full of
  * cgroup mounts); NULL when there is none. `mount_path` says where. */
@@ -70,7 +61,7 @@ kernel_filesystem (GList *mounts, const char *path, const char **mount_path)
     {
       const char *at = g_unix_mount_get_mount_path (l->data);
 
-      if (path_is_at_or_under (at, path) && !g_str_equal (at, path) &&
+      if (fp_path_is_under (at, path) && !g_str_equal (at, path) &&
           g_strv_contains (kernel_filesystems, g_unix_mount_get_fs_type (l->data)))
         {
           *mount_path = at;
@@ -78,7 +69,7 @@ kernel_filesystem (GList *mounts, const char *path, const char **mount_path)
         }
       /* The deepest mount point above the path, the later one of equals
        * (mounted over the other), is the one the path is on. */
-      if (path_is_at_or_under (path, at) &&
+      if (fp_path_is_under (path, at) &&
           (containing == NULL || strlen (at) >= strlen (g_unix_mount_get_mount_path (containing))))
         containing = l->data;
     }

@@ -216,16 +216,6 @@ fp_sandbox_app_data_dir (const char *app_id)
   return g_build_filename (g_get_home_dir (), ".var", "app", app_id, NULL);
 }
 
-static gboolean
-path_is_under (const char *path, const char *prefix)
-{
-  gsize len = strlen (prefix);
-
-  if (g_str_equal (prefix, "/"))
-    return TRUE;
-  return strncmp (path, prefix, len) == 0 && (path[len] == '\0' || path[len] == '/');
-}
-
 /* TRUE when the sandbox sees the host's absolute `path` at that path: the
  * last mount made at or above it brought the host's own directory there. */
 static gboolean
@@ -235,7 +225,7 @@ layers_show (GPtrArray *layers, const char *path)
     {
       const Layer *layer = g_ptr_array_index (layers, i - 1);
 
-      if (path_is_under (path, layer->dest))
+      if (fp_path_is_under (path, layer->dest))
         return layer->host_source != NULL && g_str_equal (layer->host_source, layer->dest);
     }
   return FALSE;
@@ -245,7 +235,7 @@ static gboolean
 is_reserved (const char *path)
 {
   for (guint i = 0; reserved_paths[i] != NULL; i++)
-    if (path_is_under (path, reserved_paths[i]))
+    if (fp_path_is_under (path, reserved_paths[i]))
       return TRUE;
   return g_str_equal (path, "/");
 }
@@ -482,7 +472,7 @@ hand_over_runtime_groups (Builder *b)
 
           if (j >= pending->first_layer && j < pending->first_layer + pending->paths->len)
             continue;
-          covered = path_is_under (layer->dest, parent);
+          covered = fp_path_is_under (layer->dest, parent);
         }
       if (!covered)
         fp_closure_add_group (b->spec->closure, parent, pending->paths, pending->first_arg);
@@ -659,7 +649,7 @@ add_filesystem_mount (Builder *b, const char *source, const char *dest, FpFilesy
 static gboolean
 is_too_wide (Builder *b, const char *path)
 {
-  return g_str_equal (path, "/") || path_is_under (b->home, path) || is_reserved (path);
+  return g_str_equal (path, "/") || fp_path_is_under (b->home, path) || is_reserved (path);
 }
 
 /* A grant whose named entry is itself a symlink: bwrap would mount the

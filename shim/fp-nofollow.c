@@ -1,5 +1,6 @@
 #include "fp-nofollow.h"
 #include "fp-error.h"
+#include "fp-expand.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -88,14 +89,6 @@ fp_nofollow_open_dir (const char *anchor,
   return fd;
 }
 
-static gboolean
-is_below (const char *path, const char *dir)
-{
-  gsize len = strlen (dir);
-
-  return len > 1 && strncmp (path, dir, len) == 0 && path[len] == '/';
-}
-
 int
 fp_nofollow_open_dir_path (const char *path,
                            gboolean    create,
@@ -106,7 +99,7 @@ fp_nofollow_open_dir_path (const char *path,
 
   /* Home is the user's and named by the system; below it, everything may
    * be the app's doing. */
-  if (is_below (absolute, home))
+  if (!g_str_equal (home, "/") && fp_path_is_under (absolute, home) && !g_str_equal (absolute, home))
     return fp_nofollow_open_dir (home, absolute + strlen (home) + 1, create, error);
   return fp_nofollow_open_dir ("/", absolute + 1, create, error);
 }

@@ -79,11 +79,7 @@ print("done")' 2>&1)
 fi
 
 # --- the bus, the documents and file forwarding -----------------------------
-missing=
-[ -x /usr/libexec/xdg-desktop-portal ] || missing+=" xdg-desktop-portal"
-command -v xdg-dbus-proxy >/dev/null || missing+=" xdg-dbus-proxy"
-"$PY" -c 'import gi' 2>/dev/null || missing+=" python3-gi"
-{ [ -r /dev/fuse ] && [ -w /dev/fuse ]; } || missing+=" read-write /dev/fuse"
+missing=$(portal_env_missing)
 if [ -n "$missing" ]; then
   skip "proxy, documents and forwarding launches need:$missing"
   exit 0

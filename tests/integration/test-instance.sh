@@ -27,8 +27,10 @@ check "bwrapinfo.json child-pid is a live process" kill -0 "$child"
 check "bwrapinfo.json records the namespaces" grep -q '"pid-namespace"' "$dir/bwrapinfo.json"
 check "pid-start-time is the start time of that pid" \
   bash -c "[ \"\$(cat '$dir/pid-start-time')\" = \"\$(sed 's/.*) //' /proc/$launcher/stat | cut -d' ' -f20)\" ]"
+# bwrap writes bwrapinfo.json when its child starts; the child's pid 1
+# takes the lock once the mounts are made, a moment later.
 check ".ref exists and is held locked" \
-  bash -c "[ -f '$dir/.ref' ] && grep -q \"\$(stat -c %i '$dir/.ref')\" /proc/locks"
+  wait_for "[ -f '$dir/.ref' ] && grep -q \"\$(stat -c %i '$dir/.ref')\" /proc/locks"
 check_output "fauxpak ps lists the instance with its pids and app id" \
   "$id" "$FAUXPAK" ps
 check "fauxpak ps shows pid, child pid and app id" \

@@ -14,11 +14,7 @@ OTHER=org.example.Other
 PY=/usr/bin/python3
 CLIENT=/opt/portal/portal-client.py   # where run_app shows tests/portal
 
-missing=
-[ -x /usr/libexec/xdg-desktop-portal ] || missing+=" xdg-desktop-portal"
-command -v xdg-dbus-proxy >/dev/null || missing+=" xdg-dbus-proxy"
-"$PY" -c 'import gi' 2>/dev/null || missing+=" python3-gi"
-{ [ -r /dev/fuse ] && [ -w /dev/fuse ]; } || missing+=" read-write /dev/fuse"
+missing=$(portal_env_missing)
 if [ -n "$missing" ]; then
   skip "portal tests need:$missing"
   exit 0
