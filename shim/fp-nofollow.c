@@ -94,12 +94,21 @@ fp_nofollow_open_dir_path (const char *path,
                            gboolean    create,
                            GError    **error)
 {
-  g_autofree char *home = g_canonicalize_filename (g_get_home_dir (), "/");
   g_autofree char *absolute = g_canonicalize_filename (path, "/");
+  /* Home and the runtime directory are the user's, named by the system
+   * (either may lie behind a symlink of the host's own); below them,
+   * everything may be the app's doing. The deeper anchor wins. */
+  g_autofree char *runtime_dir = g_canonicalize_filename (g_get_user_runtime_dir (), "/");
+  g_autofree char *home = g_canonicalize_filename (g_get_home_dir (), "/");
+  const char *const anchors[] = { runtime_dir, home };
 
-  /* Home is the user's and named by the system; below it, everything may
-   * be the app's doing. */
-  if (!g_str_equal (home, "/") && fp_path_is_under (absolute, home) && !g_str_equal (absolute, home))
-    return fp_nofollow_open_dir (home, absolute + strlen (home) + 1, create, error);
+  const char *best = NULL;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (anchors); i++)
+    if (!g_str_equal (anchors[i], "/") && fp_path_is_under (absolute, anchors[i]) &&
+        !g_str_equal (absolute, anchors[i]) && (best == NULL || strlen (anchors[i]) > strlen (best)))
+      best = anchors[i];
+  if (best != NULL)
+    return fp_nofollow_open_dir (best, absolute + strlen (best) + 1, create, error);
   return fp_nofollow_open_dir ("/", absolute + 1, create, error);
 }

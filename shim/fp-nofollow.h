@@ -17,8 +17,8 @@ int fp_nofollow_open_dir (const char *anchor,
                           gboolean    create,
                           GError    **error);
 
-/* The same for an absolute `path`, anchored at the user's home when it is
- * below it and at / otherwise. */
+/* The same for an absolute `path`, anchored at $XDG_RUNTIME_DIR or the
+ * user's home when it is below one of them, and at / otherwise. */
 int fp_nofollow_open_dir_path (const char *path,
                                gboolean    create,
                                GError    **error);

@@ -54,8 +54,18 @@ check "  …and the sandboxed process dies with it" wait_for "! kill -0 $child 2
 check "the next launch removes the dead instance" test ! -e "$dir"
 
 # Garbage collection of instances that exited normally.
+# bwrap returns once the app exits; its pid 1, which holds the lock, ends
+# a moment later, and only an unlocked instance is collected.
+no_locked_ref () {
+  local ref
+  for ref in "$base"/*/.ref; do
+    [ -e "$ref" ] && grep -q ":$(stat -c %i "$ref") " /proc/locks && return 1
+  done
+  return 0
+}
 before=$(ls "$base" | wc -l)
 "$FAUXPAK" run --app-id=$APP -- true
+wait_for no_locked_ref
 "$FAUXPAK" run --app-id=$APP -- true
 check "finished instances do not pile up" bash -c "[ \$(ls '$base' | wc -l) -le 1 ]"
 

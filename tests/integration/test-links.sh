@@ -59,3 +59,13 @@ check "  …and makes no instance where it leads" victim_untouched
 rm -f "$XDG_RUNTIME_DIR/.flatpak"
 mv "$TEST_TMP/flatpak-instances" "$XDG_RUNTIME_DIR/.flatpak"
 check "with the link gone, launches work again" run_in --app-id=$APP -- true
+
+# Links of the host's own above home and the runtime directory are the
+# system's, not the app's: a home reached through one still works.
+mkdir -p "$TEST_TMP/real-home"
+ln -s "$TEST_TMP/real-home" "$TEST_TMP/linked-home"
+check "a home reached through a symlink works, with a persistent directory and :create" \
+  env HOME="$TEST_TMP/linked-home" "$FAUXPAK" run --persist=.p --filesystem="~/made:create" --app-id=$APP -- \
+    sh -c 'touch ~/.p/f && test -d ~/made'
+check "  …and its directories are made in the real home" \
+  test -f "$TEST_TMP/real-home/.var/app/$APP/.p/f" -a -d "$TEST_TMP/real-home/made"
