@@ -113,10 +113,9 @@ expect_only_stdio "the system bus too, when there is one" --system-talk-name=org
 app=$!
 cleanup_kill $app
 proxy=
-wait_for 'proxy=$(for d in /proc/[0-9]*; do
-                  [ "$(cat "$d/comm" 2>/dev/null)" = xdg-dbus-proxy ] &&
-                  tr "\0" " " < "$d/cmdline" 2>/dev/null | grep -q "$XDG_RUNTIME_DIR/.flatpak/" &&
-                  echo "${d#/proc/}"; done | head -1); [ -n "$proxy" ]'
+wait_for 'proxy=$(for p in $(pgrep -x xdg-dbus-proxy); do
+                  tr "\0" " " < "/proc/$p/cmdline" 2>/dev/null | grep -qF "$XDG_RUNTIME_DIR/.flatpak/" &&
+                  echo "$p"; done | head -1); [ -n "$proxy" ]'
 if [ -n "$proxy" ]; then
   bad=
   for fd in /proc/"$proxy"/fd/*; do
