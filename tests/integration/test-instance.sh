@@ -112,12 +112,13 @@ rm -rf "$base"/100[24]
 kill $squatter; wait $squatter 2>/dev/null   # later tests wait for every child
 
 # The sandbox dies with the process that started fauxpak. Wait until this
-# launch's sandbox runs (older instance directories linger until the next
-# launch collects them) before killing its parent.
+# launch's app runs (older instance directories linger until the next
+# launch collects them; and bwrap's child, until its pid 1 starts, does not
+# yet die with bwrap: see docs/SECURITY.md) before killing its parent.
 rm -rf "$base"/*
-bash -c "exec 3>&-; '$FAUXPAK' run --app-id=$APP -- sleep 300 & wait" &
+bash -c "exec 3>&-; '$FAUXPAK' run --app-id=$APP -- sleep 300.$$ & wait" &
 parent=$!
-wait_for "[ -s \"\$(ls -d '$base'/*/ 2>/dev/null | head -1)bwrapinfo.json\" ]" 10
+wait_for "[ -s \"\$(ls -d '$base'/*/ 2>/dev/null | head -1)bwrapinfo.json\" ] && pgrep -xf 'sleep 300.$$' >/dev/null" 10
 sandbox_bwrap=$(pgrep -P $parent | head -1)
 cleanup_kill "$sandbox_bwrap"
 check "  (the sandbox runs, as bwrap, under the parent)" bash -c "[ \"\$(cat /proc/$sandbox_bwrap/comm)\" = bwrap ]"

@@ -348,7 +348,10 @@ check "  …and the next launch removed its instance directory and socket" \
 "$FAUXPAK" run --app-id=$APP -- sleep "3217.$$" &
 bwrap_pid=$!
 cleanup_kill $bwrap_pid
-if wait_for '[ -n "$(proxy_pids)" ] && grep -qsx "$bwrap_pid" "$XDG_RUNTIME_DIR"/.flatpak/*/pid' 10; then
+# Once the app runs: until its pid 1 starts, bwrap's child does not yet
+# die with bwrap (see docs/SECURITY.md).
+if wait_for '[ -n "$(proxy_pids)" ] && grep -qsx "$bwrap_pid" "$XDG_RUNTIME_DIR"/.flatpak/*/pid &&
+             pgrep -f "sleep 3217.$$" >/dev/null' 10; then
   killed=$(dirname "$(grep -lsx "$bwrap_pid" "$XDG_RUNTIME_DIR"/.flatpak/*/pid)")
   kill -9 $bwrap_pid
   wait $bwrap_pid 2>/dev/null
