@@ -351,7 +351,7 @@ cleanup_kill $bwrap_pid
 # Once the app runs: until its pid 1 starts, bwrap's child does not yet
 # die with bwrap (see docs/SECURITY.md).
 if wait_for '[ -n "$(proxy_pids)" ] && grep -qsx "$bwrap_pid" "$XDG_RUNTIME_DIR"/.flatpak/*/pid &&
-             pgrep -f "sleep 3217.$$" >/dev/null' 10; then
+             pgrep -xf "sleep 3217.$$" >/dev/null' 10; then
   killed=$(dirname "$(grep -lsx "$bwrap_pid" "$XDG_RUNTIME_DIR"/.flatpak/*/pid)")
   kill -9 $bwrap_pid
   wait $bwrap_pid 2>/dev/null
