@@ -318,16 +318,6 @@ check_root_binds (Builder *b, GError **error)
 
   if (getuid () != 0)
     return TRUE;
-  /* System V IPC checks the uid, not a capability: in the host's IPC
-   * namespace uid 0 could attach to any of root's shared memory. */
-  if (fp_context_has (b->context, FP_FLAGS_SHARED, FP_SHARE_IPC))
-    {
-      g_set_error (error, FP_ERROR, FP_ERROR_SANDBOX_SETUP,
-                   "not sharing the host's IPC namespace with an app run as root: uid 0 there "
-                   "could read and change the shared memory of every root process; "
-                   "run the app as a user, or without --share=ipc");
-      return FALSE;
-    }
   mounts = g_unix_mounts_get (NULL);
   for (guint i = 0; ok && i < b->layers->len; i++)
     {
