@@ -3,8 +3,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gio/gio.h>
+#include <linux/close_range.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 FpBwrap *
@@ -221,11 +224,66 @@ fp_bwrap_save_fds (FpBwrap *bwrap, const char *dir, GError **error)
   return TRUE;
 }
 
+/* Marks every fd from `lowest` up close-on-exec. */
+static gboolean
+set_cloexec_from (int lowest, GError **error)
+{
+  g_autoptr(GDir) fds = NULL;
+  const char *name;
+
+  if (close_range (lowest, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
+    return TRUE;
+  /* Kernels before 5.11: one fd at a time. */
+  fds = g_dir_open ("/proc/self/fd", 0, error);
+  if (fds == NULL)
+    return FALSE;
+  while ((name = g_dir_read_name (fds)) != NULL)
+    {
+      int fd = atoi (name);
+      int flags = fcntl (fd, F_GETFD);
+
+      if (fd >= lowest && flags >= 0 && fcntl (fd, F_SETFD, flags | FD_CLOEXEC) < 0)
+        {
+          int saved_errno = errno;
+
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                       "cannot set close-on-exec on fd %d: %s", fd, g_strerror (saved_errno));
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* Stdio goes to the app as it is; a directory there would be a way out
+ * of every mount ("../" from it leads to the host's /). */
+static gboolean
+check_stdio (GError **error)
+{
+  for (int fd = 0; fd <= 2; fd++)
+    {
+      struct stat st;
+
+      if (fstat (fd, &st) == 0 && S_ISDIR (st.st_mode))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       "fd %d (%s) is a directory: the app would reach the host's files through it; "
+                       "not starting it", fd, fd == 0 ? "stdin" : fd == 1 ? "stdout" : "stderr");
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 gboolean
 fp_bwrap_exec (FpBwrap *bwrap, GError **error)
 {
   int saved_errno;
 
+  /* Nothing we inherited reaches bwrap, and through it the app (bwrap
+   * passes every fd it does not use on to the app): only the fds handed
+   * over here, each of which bwrap closes once used. */
+  if (!set_cloexec_from (3, error) || !check_stdio (error))
+    return FALSE;
   for (guint i = 0; i < bwrap->fds->len; i++)
     {
       int fd = g_array_index (bwrap->fds, int, i);

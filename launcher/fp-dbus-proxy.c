@@ -420,6 +420,11 @@ fp_dbus_proxy_command (const FpDbusPlan *plan,
   if (proxy == NULL)
     return NULL;
   add_proxy_view (bwrap, plan, proxy);
+  /* The proxy parses what the app sends: started by root, it gets no
+   * capability over the host either (bwrap gives root's otherwise), and
+   * an empty bounding set in a user namespace of its own. */
+  if (getuid () == 0)
+    fp_bwrap_add_args (bwrap, "--unshare-user", "--cap-drop", "ALL", NULL);
   /* The portals read /proc/PID/root/.flatpak-info of the process at the
    * other end of the connection: for a proxied app, this proxy. */
   if (!fp_bwrap_add_data (bwrap, "--ro-bind-data", "flatpak-info", flatpak_info, "/.flatpak-info", error))

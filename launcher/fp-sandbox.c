@@ -3,11 +3,14 @@
 #include "fp-error.h"
 #include "fp-expand.h"
 #include "fp-instance.h"
+#include "fp-host-root.h"
+#include "fp-nofollow.h"
 #include "fp-seccomp.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <gio/gio.h>
+#include <gio/gunixmounts.h>
 #include <glib/gstdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +61,7 @@ typedef struct {
   gboolean optional;
   char *grant;   /* what asked for it, see Layer */
   gboolean from_profile;
+  int fd;        /* MOUNT_BIND, MOUNT_RO_BIND: mount this fd (source names it), or -1 */
 } Mount;
 
 typedef struct {
@@ -86,6 +90,8 @@ typedef struct {
   MountOp op;
   char *grant;
   gboolean from_profile;
+  gboolean writable;   /* a read-write bind */
+  gboolean devices;    /* device nodes work there (--dev-bind) */
 } Layer;
 
 struct _FpSandboxView {
@@ -150,7 +156,18 @@ add_mount (Builder *b, MountOp op, const char *source, const char *dest, gboolea
   /* The grant travels with the mount: sorting must not lose it. */
   mount->grant = g_strdup (b->grant);
   mount->from_profile = b->grant_is_profile;
+  mount->fd = -1;
   g_ptr_array_add (b->mounts, mount);
+}
+
+/* A bind of the directory `fd` (which the builder's bwrap owns) holds,
+ * `source` on the host: bwrap mounts what the fd names, whatever the path
+ * leads to by then, and closes the fd once mounted, before the app runs. */
+static void
+add_fd_mount (Builder *b, MountOp op, int fd, const char *source, const char *dest)
+{
+  add_mount (b, op, source, dest, FALSE);
+  ((Mount *) g_ptr_array_index (b->mounts, b->mounts->len - 1))->fd = fp_bwrap_take_fd (b->bwrap, fd);
 }
 
 static gboolean
@@ -205,12 +222,31 @@ apply_mount_for (Builder *b, MountOp op, const char *source, const char *dest, g
       g_assert_not_reached ();
     }
   note_layer (b, op, from_host, dest, grant, from_profile);
+  if (from_host != NULL)
+    {
+      Layer *layer = g_ptr_array_index (b->layers, b->layers->len - 1);
+
+      layer->writable = op == MOUNT_BIND || op == MOUNT_DEV_BIND;
+      layer->devices = op == MOUNT_DEV_BIND;
+    }
 }
 
 static void
 apply_mount (Builder *b, MountOp op, const char *source, const char *dest, gboolean optional)
 {
   apply_mount_for (b, op, source, dest, optional, b->grant, b->grant_is_profile);
+}
+
+static void
+apply_fd_mount (Builder *b, const Mount *m)
+{
+  g_autofree char *fd_text = g_strdup_printf ("%d", m->fd);
+
+  g_assert (m->op == MOUNT_BIND || m->op == MOUNT_RO_BIND);
+  fp_bwrap_add_args (b->bwrap, m->op == MOUNT_RO_BIND ? "--ro-bind-fd" : "--bind-fd",
+                     fd_text, m->dest, NULL);
+  note_layer (b, m->op, m->source, m->dest, m->grant, m->from_profile);
+  ((Layer *) g_ptr_array_index (b->layers, b->layers->len - 1))->writable = m->op == MOUNT_BIND;
 }
 
 char *
@@ -225,16 +261,6 @@ fp_sandbox_app_data_dir (const char *app_id)
   return g_build_filename (g_get_home_dir (), ".var", "app", app_id, NULL);
 }
 
-static gboolean
-path_is_under (const char *path, const char *prefix)
-{
-  gsize len = strlen (prefix);
-
-  if (g_str_equal (prefix, "/"))
-    return TRUE;
-  return strncmp (path, prefix, len) == 0 && (path[len] == '\0' || path[len] == '/');
-}
-
 /* Whether the sandbox sees the host's absolute `path` at that path: the
  * last mount made at or above it brought the host's own directory there,
  * read-only or read-write as that mount is. */
@@ -245,7 +271,7 @@ layers_access (GPtrArray *layers, const char *path)
     {
       const Layer *layer = g_ptr_array_index (layers, i - 1);
 
-      if (!path_is_under (path, layer->dest))
+      if (!fp_path_is_under (path, layer->dest))
         continue;
       if (layer->host_source == NULL || !g_str_equal (layer->host_source, layer->dest))
         return FP_SANDBOX_ACCESS_HIDDEN;
@@ -270,9 +296,9 @@ is_reserved (Builder *b, const char *path)
   g_autofree char *info_link = g_build_filename (b->sandbox_runtime_dir, "flatpak-info", NULL);
 
   for (guint i = 0; reserved_paths[i] != NULL; i++)
-    if (path_is_under (path, reserved_paths[i]) || path_is_under (reserved_paths[i], path))
+    if (fp_path_is_under (path, reserved_paths[i]) || fp_path_is_under (reserved_paths[i], path))
       return TRUE;
-  return path_is_under (info_link, path) || path_is_under (path, info_link);
+  return fp_path_is_under (info_link, path) || fp_path_is_under (path, info_link);
 }
 
 /* A raw bind may put any host path anywhere, so it is held to what no
@@ -294,17 +320,17 @@ check_raw_bind (Builder *b, const FpBind *bind, const char *real_source, GError 
     {
       if (g_str_equal (real_source, "/"))
         why = "its source is the host's root";
-      else if (path_is_under (b->home, real_source))
+      else if (fp_path_is_under (b->home, real_source))
         why = "its source is home or a directory above it; grant what the app needs inside home";
-      else if (path_is_under (real_source, "/proc"))
+      else if (fp_path_is_under (real_source, "/proc"))
         why = "its source is in the host's /proc, which leads to every host process's files";
-      else if (path_is_under (real_source, "/sys") && bind->kind != FP_BIND_RO)
+      else if (fp_path_is_under (real_source, "/sys") && bind->kind != FP_BIND_RO)
         why = "its source is in the host's /sys, which only a read-only bind may show (root could write it)";
     }
   for (guint i = 0; why == NULL && identity[i] != NULL; i++)
-    if (path_is_under (dest, identity[i]) || path_is_under (identity[i], dest))
+    if (fp_path_is_under (dest, identity[i]) || fp_path_is_under (identity[i], dest))
       why = "its destination would replace what the sandbox is identified by (/.flatpak-info, /run/flatpak) or its /proc";
-  if (why == NULL && (path_is_under (dest, info_link) || path_is_under (info_link, dest)))
+  if (why == NULL && (fp_path_is_under (dest, info_link) || fp_path_is_under (info_link, dest)))
     why = "its destination would replace $XDG_RUNTIME_DIR/flatpak-info";
   if (why == NULL)
     return TRUE;
@@ -336,11 +362,15 @@ add_namespaces (Builder *b)
                      "--die-with-parent", NULL);
   if (getuid () == 0)
     {
-      /* bwrap started by root makes no user namespace and would leave the
-       * app every capability of the host's root (CAP_SYS_MODULE,
-       * CAP_DAC_READ_SEARCH, …), more than a seccomp filter can list. The
-       * filter alone then stops nested user namespaces: --disable-userns
-       * needs --unshare-user, which changes how files appear to root. */
+      /* Started by root, bwrap makes no user namespace unless asked, and
+       * the app would keep the host's bounding set: any root program it
+       * runs could take back every capability. In a user namespace of its
+       * own (uid 0 is the host's uid 0 there, so files look as they do to
+       * root) the bounding set is empty and what capabilities there are
+       * count only inside; --cap-drop ALL drops those too. */
+      fp_bwrap_add_arg (b->bwrap, "--unshare-user");
+      if (bwrap_can_disable_userns (b->bwrap))
+        fp_bwrap_add_arg (b->bwrap, "--disable-userns");
       fp_bwrap_add_args (b->bwrap, "--cap-drop", "ALL", NULL);
     }
   else if (bwrap_can_disable_userns (b->bwrap))
@@ -356,11 +386,58 @@ add_namespaces (Builder *b)
     fp_bwrap_add_arg (b->bwrap, "--unshare-ipc");
 }
 
+/* The kernel lets uid 0 write sysctls (core_pattern, modprobe: programs
+ * the host's root runs) and a few other /proc files by uid alone, without
+ * a capability, and uid 0 in the sandbox is the host's. bwrap covers
+ * /proc/sys only when it can tell root may write it, which the sysctl
+ * permission check hides; for root everything in /proc that is not a
+ * process's goes read-only here, siblings of /proc/sys included. A user
+ * could write only the sysctls of the sandbox's own namespaces (ipc, pid);
+ * /proc/sys is read-only for users too, so that no sysctl is written from
+ * inside at all. */
+static void
+add_proc_cover (Builder *b)
+{
+  g_auto(GStrv) entries = NULL;
+
+  if (getuid () != 0)
+    {
+      apply_mount (b, MOUNT_RO_BIND, "/proc/sys", "/proc/sys", TRUE);
+      return;
+    }
+  entries = fp_host_root_proc_entries ();
+  for (guint i = 0; entries[i] != NULL; i++)
+    apply_mount (b, MOUNT_RO_BIND, entries[i], entries[i], TRUE);
+}
+
+/* The other half of add_proc_cover: nothing bound in gives root a
+ * writable kernel interface, the host's processes or its disks. */
+static gboolean
+check_root_binds (Builder *b, GError **error)
+{
+  GList *mounts;
+  gboolean ok = TRUE;
+
+  if (getuid () != 0)
+    return TRUE;
+  mounts = g_unix_mounts_get (NULL);
+  for (guint i = 0; ok && i < b->layers->len; i++)
+    {
+      const Layer *layer = g_ptr_array_index (b->layers, i);
+
+      ok = layer->host_source == NULL ||
+           fp_host_root_check_bind (mounts, layer->host_source, layer->dest, layer->writable, layer->devices, error);
+    }
+  g_list_free_full (mounts, (GDestroyNotify) g_unix_mount_free);
+  return ok;
+}
+
 static void
 add_base_filesystem (Builder *b)
 {
   set_grant (b, FALSE, "sandbox");
   apply_mount (b, MOUNT_PROC, NULL, "/proc", FALSE);
+  add_proc_cover (b);
   if (fp_context_has (b->context, FP_FLAGS_DEVICES, FP_DEVICE_ALL))
     {
       set_grant (b, FALSE, "--device=all");
@@ -492,7 +569,7 @@ hand_over_runtime_groups (Builder *b)
 
           if (j >= pending->first_layer && j < pending->first_layer + pending->paths->len)
             continue;
-          covered = path_is_under (layer->dest, parent);
+          covered = fp_path_is_under (layer->dest, parent);
         }
       if (!covered)
         fp_closure_add_group (b->spec->closure, parent, pending->paths, pending->first_arg);
@@ -566,66 +643,6 @@ add_flatpak_info (Builder *b, GError **error)
   return TRUE;
 }
 
-static gboolean
-ensure_host_dir (Builder *b, const char *path, GError **error)
-{
-  if (b->spec->dry_run)
-    return TRUE;
-  if (g_mkdir_with_parents (path, 0700) != 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "cannot create %s: %s", path, g_strerror (saved_errno));
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* A directory under ~/.var/app/<app-id>, which the app itself can write:
- * it could have replaced a persistent directory with a symlink to / or to
- * ~ for the next launch to bind (Flatpak's CVE-2024-42472). Each element
- * is opened without following links and created when missing; a symlink
- * refuses the launch. Returns an fd for the directory itself. */
-static int
-open_app_owned_dir (const char *app_dir, const char *relative, GError **error)
-{
-  g_auto(GStrv) parts = g_strsplit (relative, "/", -1);
-  int fd = open (app_dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-
-  for (guint i = 0; fd >= 0 && parts[i] != NULL; i++)
-    {
-      int next;
-
-      if (*parts[i] == '\0' || g_str_equal (parts[i], "."))
-        continue;
-      if (mkdirat (fd, parts[i], 0700) != 0 && errno != EEXIST)
-        {
-          close (fd);
-          fd = -1;
-          break;
-        }
-      next = openat (fd, parts[i], O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-      close (fd);
-      fd = next;
-    }
-  if (fd < 0)
-    {
-      int saved_errno = errno;
-      g_autofree char *path = g_build_filename (app_dir, relative, NULL);
-
-      if (saved_errno == ENOTDIR || saved_errno == ELOOP)
-        g_set_error (error, FP_ERROR, FP_ERROR_SANDBOX_SETUP,
-                     "%s is not a directory (a symlink?); a persistent directory must be one. "
-                     "It may have been replaced from inside the sandbox: look at it before removing it",
-                     path);
-      else
-        g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                     "cannot create %s: %s", path, g_strerror (saved_errno));
-    }
-  return fd;
-}
-
 /* Home is an empty directory except for the app's own data, which
  * persists in ~/.var/app/<app-id> as under Flatpak. */
 static gboolean
@@ -639,6 +656,7 @@ add_home_and_app_data (Builder *b, GError **error)
   g_autoptr(GPtrArray) persistent = fp_sorted_keys (b->context->persistent);
 
   g_autofree char *apps_dir = g_path_get_dirname (app_dir);
+  int app_fd;
 
   set_grant (b, FALSE, "the app's own data");
   add_mount (b, MOUNT_DIR, NULL, b->home, FALSE);
@@ -649,33 +667,52 @@ add_home_and_app_data (Builder *b, GError **error)
     {
       g_autofree char *dir = g_build_filename (app_dir, subdirs[i], NULL);
 
-      if (!ensure_host_dir (b, dir, error))
-        return FALSE;
       fp_bwrap_set_env (b->bwrap, env_names[i], dir);
     }
-  add_mount (b, MOUNT_BIND, app_dir, app_dir, FALSE);
+  if (b->spec->dry_run)
+    {
+      add_mount (b, MOUNT_BIND, app_dir, app_dir, FALSE);
+      for (guint i = 0; i < persistent->len; i++)
+        {
+          const char *name = g_ptr_array_index (persistent, i);
+          g_autofree char *source = g_build_filename (app_dir, name, NULL);
+          g_autofree char *dest = g_build_filename (b->home, name, NULL);
+
+          set_grant (b, FALSE, "--persist=%s (the app's own data)", name);
+          add_mount (b, MOUNT_BIND, source, dest, FALSE);
+        }
+      return TRUE;
+    }
+
+  /* The app writes all of ~/.var/app/<app-id>: any element may be a link
+   * it planted for this launch to follow (a persistent directory pointed
+   * at / or ~ is Flatpak's CVE-2024-42472). Each is walked without
+   * following links, created when missing, and mounted from the fd. */
+  for (guint i = 0; subdirs[i] != NULL; i++)
+    {
+      g_autofree char *dir = g_build_filename (app_dir, subdirs[i], NULL);
+      int fd = fp_nofollow_open_dir_path (dir, TRUE, error);
+
+      if (fd < 0)
+        return FALSE;
+      close (fd);
+    }
+  app_fd = fp_nofollow_open_dir_path (app_dir, FALSE, error);
+  if (app_fd < 0)
+    return FALSE;
+  add_fd_mount (b, MOUNT_BIND, app_fd, app_dir, app_dir);
 
   for (guint i = 0; i < persistent->len; i++)
     {
       const char *name = g_ptr_array_index (persistent, i);
       g_autofree char *source = g_build_filename (app_dir, name, NULL);
       g_autofree char *dest = g_build_filename (b->home, name, NULL);
-      g_autofree char *fd_source = NULL;
-      int fd;
+      int fd = fp_nofollow_open_dir_path (source, TRUE, error);
 
       set_grant (b, FALSE, "--persist=%s (the app's own data)", name);
-      if (b->spec->dry_run)
-        {
-          add_mount (b, MOUNT_BIND, source, dest, FALSE);
-          continue;
-        }
-      fd = open_app_owned_dir (app_dir, name, error);
       if (fd < 0)
         return FALSE;
-      /* bwrap binds exactly the directory checked here, whatever happens
-       * to the path meanwhile (another instance of the app may be running). */
-      fd_source = g_strdup_printf ("/proc/self/fd/%d", fp_bwrap_take_fd (b->bwrap, fd));
-      add_mount (b, MOUNT_BIND, fd_source, dest, FALSE);
+      add_fd_mount (b, MOUNT_BIND, fd, source, dest);
     }
   return TRUE;
 }
@@ -730,7 +767,7 @@ add_filesystem_mount (Builder *b, const char *source, const char *dest, FpFilesy
 static gboolean
 is_too_wide (Builder *b, const char *path)
 {
-  return g_str_equal (path, "/") || path_is_under (b->home, path) || is_reserved (b, path);
+  return g_str_equal (path, "/") || fp_path_is_under (b->home, path) || is_reserved (b, path);
 }
 
 /* A grant whose named entry is itself a symlink: bwrap would mount the
@@ -869,9 +906,18 @@ add_filesystems (Builder *b, GError **error)
         }
       if (!resolve_filesystem (b, location, &source, &dest))
         continue;
-      if (mode == FP_FILESYSTEM_CREATE && !g_file_test (source, G_FILE_TEST_EXISTS) &&
-          !ensure_host_dir (b, source, error))
-        return FALSE;
+      /* What is missing is made without following links: a parent the app
+       * can write (another grant) may hold one it planted. */
+      if (mode == FP_FILESYSTEM_CREATE && !b->spec->dry_run && !is_reserved (b, dest) &&
+          !g_file_test (source, G_FILE_TEST_EXISTS))
+        {
+          int fd = fp_nofollow_open_dir_path (source, TRUE, error);
+
+          if (fd < 0)
+            return FALSE;
+          add_fd_mount (b, MOUNT_BIND, fd, source, dest);
+          continue;
+        }
       /* As in Flatpak, a grant of something absent is no error. */
       if (!g_file_test (source, G_FILE_TEST_EXISTS) && !(b->spec->dry_run && mode == FP_FILESYSTEM_CREATE))
         continue;
@@ -1196,7 +1242,10 @@ emit_mounts (Builder *b)
     {
       const Mount *m = g_ptr_array_index (b->mounts, i);
 
-      apply_mount_for (b, m->op, m->source, m->dest, m->optional, m->grant, m->from_profile);
+      if (m->fd >= 0)
+        apply_fd_mount (b, m);
+      else
+        apply_mount_for (b, m->op, m->source, m->dest, m->optional, m->grant, m->from_profile);
     }
 }
 
@@ -1373,7 +1422,7 @@ hidden_after (GPtrArray *layers, guint index, const char *inside)
     {
       const Layer *later = g_ptr_array_index (layers, j);
 
-      if (later->op != MOUNT_DIR && later->op != MOUNT_SYMLINK && path_is_under (inside, later->dest))
+      if (later->op != MOUNT_DIR && later->op != MOUNT_SYMLINK && fp_path_is_under (inside, later->dest))
         return TRUE;
     }
   return FALSE;
@@ -1402,7 +1451,7 @@ check_grants_hide_protected (Builder *b, GError **error)
           const Protected *p = g_ptr_array_index (protected, k);
           g_autofree char *inside = NULL;
 
-          if (path_is_under (p->path, source))
+          if (fp_path_is_under (p->path, source))
             {
               const char *rel = g_str_equal (source, "/") ? p->path : p->path + strlen (source);
 
@@ -1410,8 +1459,8 @@ check_grants_hide_protected (Builder *b, GError **error)
               if (hidden_after (b->layers, i, inside))
                 continue;
             }
-          else if (!p->inside_too || !path_is_under (source, p->path) ||
-                   (p->allowed != NULL && path_is_under (source, p->allowed)))
+          else if (!p->inside_too || !fp_path_is_under (source, p->path) ||
+                   (p->allowed != NULL && fp_path_is_under (source, p->allowed)))
             continue;
           g_set_error (error, FP_ERROR, FP_ERROR_SANDBOX_SETUP,
                        "%s would show the app %s (%s%s%s); refused: grant something that does not contain it",
@@ -1475,7 +1524,7 @@ fp_sandbox_build (const FpSandboxSpec *spec,
   if (!fp_seccomp_add_bwrap_args (bwrap, b.context, error))
     goto out;
   clear_host_environment (&b);
-  if (!add_filesystem_layout (&b, error))
+  if (!add_filesystem_layout (&b, error) || !check_root_binds (&b, error))
     goto out;
   hand_over_runtime_groups (&b);
   set_environment (&b);

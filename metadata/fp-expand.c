@@ -113,6 +113,16 @@ fp_path_has_dotdot (const char *path)
   return FALSE;
 }
 
+gboolean
+fp_path_is_under (const char *path, const char *dir)
+{
+  gsize len = strlen (dir);
+
+  if (g_str_equal (dir, "/"))
+    return TRUE;
+  return strncmp (path, dir, len) == 0 && (path[len] == '\0' || path[len] == '/');
+}
+
 static gboolean
 has_control_chars (const char *s)
 {

@@ -18,6 +18,11 @@ char *fp_expand_home (const char *path);
  * what the user meant to grant, so grants refuse it. */
 gboolean fp_path_has_dotdot (const char *path);
 
+/* TRUE when absolute `path` is `dir` or below it, element by element
+ * (/home/a is not below /home/ab). */
+gboolean fp_path_is_under (const char *path,
+                           const char *dir);
+
 /* Text that ends up in .flatpak-info or on a command line: valid UTF-8
  * and no control character (a newline could start a keyfile line). The
  * error names `what` and the value. */

@@ -1,5 +1,6 @@
 #include "fp-instance.h"
 #include "fp-error.h"
+#include "fp-nofollow.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -113,16 +114,12 @@ fp_instance_allocate (GError **error)
 {
   g_autofree char *base = fp_instance_base_dir ();
   g_autoptr(FpInstance) instance = g_new0 (FpInstance, 1);
+  /* Not a link to follow, should anything ever have planted one there. */
+  int base_fd = fp_nofollow_open_dir (g_get_user_runtime_dir (), ".flatpak", TRUE, error);
 
   instance->lock_fd = -1;
-  if (g_mkdir_with_parents (base, 0700) != 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "cannot create %s: %s", base, g_strerror (saved_errno));
-      return NULL;
-    }
+  if (base_fd < 0)
+    return NULL;
 
   for (int attempt = 0; attempt < 1000; attempt++)
     {
@@ -130,8 +127,9 @@ fp_instance_allocate (GError **error)
       g_autofree char *dir = g_build_filename (base, id, NULL);
 
       /* mkdir is the atomic claim: whoever creates it owns the id. */
-      if (mkdir (dir, 0700) == 0)
+      if (mkdirat (base_fd, id, 0700) == 0)
         {
+          close (base_fd);
           instance->id = g_steal_pointer (&id);
           instance->dir = g_steal_pointer (&dir);
           instance->lock_fd = create_locked_ref (instance->dir, error);
@@ -146,11 +144,13 @@ fp_instance_allocate (GError **error)
         {
           int saved_errno = errno;
 
+          close (base_fd);
           g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
                        "cannot create %s: %s", dir, g_strerror (saved_errno));
           return NULL;
         }
     }
+  close (base_fd);
   g_set_error (error, FP_ERROR, FP_ERROR_SANDBOX_SETUP,
                "cannot find a free instance id under %s", base);
   return NULL;

@@ -17,6 +17,8 @@
 #endif
 #include <errno.h>
 #include <fcntl.h>
+#include <dirent.h>
+#include <linux/io_uring.h>
 #include <linux/perf_event.h>
 #include <pthread.h>
 #include <sched.h>
@@ -34,6 +36,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -55,6 +58,15 @@
 #define I386_NR_UNSHARE 310
 #define I386_NR_SOCKETCALL 102
 #define I386_NR_SOCKET 359
+#define I386_NR_IOCTL 54
+#define I386_NR_IO_URING_SETUP 425
+/* x32 system calls are x86_64's with this bit set, some with numbers of
+ * their own from 512 up; socket keeps its x86_64 number. */
+#define X32_SYSCALL_BIT 0x40000000
+#define X86_64_NR_SOCKET 41
+#ifndef AF_VSOCK
+#define AF_VSOCK 40
+#endif
 
 #define FORGED_NAME "org.example.Forged"
 
@@ -113,7 +125,10 @@ usage (void)
            "  socket-unix socket-inet socket-inet6 socket-netlink socket-bluetooth\n"
            "  socket-can socket-packet unshare-user-i386 socket-unix-i386\n"
            "  socket-packet-i386 socketcall-unix-i386 fork thread\n"
-           "  forge-flatpak-info\n"
+           "  forge-flatpak-info fds io-uring-setup io-uring-enter io-uring-register\n"
+           "  io-uring-socket-vsock io-uring-setup-i386 socket-packet-x32 tiocsti-i386 userfaultfd bpf\n"
+           "  kexec-load open-by-handle-at process-vm-writev pidfd-getfd socketpair-vsock\n"
+           "  mount-setattr move-mount fsmount open-tree-attr quotactl-fd init-module\n"
            "  forge-then-exec COMMAND [ARG...]\n");
   return 2;
 }
@@ -359,6 +374,170 @@ try_fork (void)
   return report (pid);
 }
 
+/* Prints the fds this process has open, but for the one reading the
+ * listing: what the sandbox handed the app, "0 1 2" at best. Each fd
+ * beyond those is shown with what it leads to. */
+static int
+list_fds (void)
+{
+  DIR *dir = opendir ("/proc/self/fd");
+  struct dirent *entry;
+  const char *separator = "";
+
+  if (dir == NULL)
+    return report (-1);
+  while ((entry = readdir (dir)) != NULL)
+    {
+      char path[64], target[256];
+      ssize_t len;
+      int fd;
+
+      if (entry->d_name[0] == '.')
+        continue;
+      fd = atoi (entry->d_name);
+      if (fd == dirfd (dir))
+        continue;
+      printf ("%s%d", separator, fd);
+      separator = " ";
+      if (fd > 2)
+        {
+          snprintf (path, sizeof path, "/proc/self/fd/%d", fd);
+          len = readlink (path, target, sizeof target - 1);
+          target[len > 0 ? len : 0] = '\0';
+          printf ("(%s)", target);
+        }
+    }
+  printf ("\n");
+  closedir (dir);
+  return 0;
+}
+
+static long
+io_uring_setup_raw (struct io_uring_params *params)
+{
+  return syscall (__NR_io_uring_setup, 4, params);
+}
+
+/* IORING_OP_SOCKET: a socket made by the kernel on the ring's behalf, past
+ * any seccomp rule on socket(2). AF_VSOCK is not namespaced: on a VM it
+ * reaches the hypervisor's services whatever the network namespace. */
+static int
+io_uring_socket (int family, int type)
+{
+  struct io_uring_params params = { 0 };
+  struct io_uring_sqe *sqes;
+  struct io_uring_cqe *cqes;
+  unsigned *sq_array, *sq_tail, *cq_head, *cq_tail;
+  void *sq_ring, *cq_ring;
+  size_t sq_size, cq_size;
+  long ring = io_uring_setup_raw (&params);
+  long r;
+
+  if (ring < 0)
+    return report (-1);
+  sq_size = params.sq_off.array + params.sq_entries * sizeof (unsigned);
+  cq_size = params.cq_off.cqes + params.cq_entries * sizeof (struct io_uring_cqe);
+  sq_ring = mmap (NULL, sq_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, (int) ring, IORING_OFF_SQ_RING);
+  cq_ring = mmap (NULL, cq_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, (int) ring, IORING_OFF_CQ_RING);
+  sqes = mmap (NULL, params.sq_entries * sizeof *sqes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE,
+               (int) ring, IORING_OFF_SQES);
+  if (sq_ring == MAP_FAILED || cq_ring == MAP_FAILED || sqes == MAP_FAILED)
+    return report (-1);
+  sq_array = (unsigned *) ((char *) sq_ring + params.sq_off.array);
+  sq_tail = (unsigned *) ((char *) sq_ring + params.sq_off.tail);
+  cq_head = (unsigned *) ((char *) cq_ring + params.cq_off.head);
+  cq_tail = (unsigned *) ((char *) cq_ring + params.cq_off.tail);
+  cqes = (struct io_uring_cqe *) ((char *) cq_ring + params.cq_off.cqes);
+
+  memset (&sqes[0], 0, sizeof sqes[0]);
+  sqes[0].opcode = IORING_OP_SOCKET;
+  sqes[0].fd = family;
+  sqes[0].off = type;
+  sqes[0].len = 0;  /* protocol */
+  sq_array[0] = 0;
+  __atomic_store_n (sq_tail, *sq_tail + 1, __ATOMIC_RELEASE);
+  r = syscall (__NR_io_uring_enter, (int) ring, 1, 1, IORING_ENTER_GETEVENTS, NULL, 0);
+  if (r < 0)
+    return report (-1);
+  if (__atomic_load_n (cq_tail, __ATOMIC_ACQUIRE) == *cq_head)
+    {
+      errno = EAGAIN;
+      return report (-1);
+    }
+  if (cqes[*cq_head & (params.cq_entries - 1)].res < 0)
+    {
+      errno = -cqes[*cq_head & (params.cq_entries - 1)].res;
+      return report (-1);
+    }
+  return report (0);
+}
+
+/* The x32 ABI's socket(2): the same rules must hold there, or not the ABI. */
+static int
+try_socket_x32 (int family)
+{
+  return report (syscall (X32_SYSCALL_BIT | X86_64_NR_SOCKET, family, SOCK_RAW, 0));
+}
+
+/* TIOCSTI through the i386 ioctl entry (int 0x80). */
+static int
+try_tiocsti_i386 (void)
+{
+#if defined(__x86_64__)
+  /* The byte is read through a 32-bit pointer: it must live below 4 GiB. */
+  char *c = mmap (NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+  long r;
+
+  if (c == MAP_FAILED)
+    return report (-1);
+  *c = '\n';
+  r = i386_syscall3 (I386_NR_IOCTL, terminal_fd (), TIOCSTI, (long) (uintptr_t) c);
+  munmap (c, 4096);
+  return report_raw (r);
+#else
+  fprintf (stderr, "not an x86_64 machine\n");
+  return 2;
+#endif
+}
+
+/* One page of our own memory written through process_vm_writev: the call
+ * works on any process ptrace could attach to. */
+static int
+try_process_vm_writev (void)
+{
+  char from[8] = "fauxpak", to[8];
+  struct iovec local = { from, sizeof from }, remote = { to, sizeof to };
+
+  return report (syscall (SYS_process_vm_writev, getpid (), &local, 1, &remote, 1, 0));
+}
+
+static int
+try_pidfd_getfd (void)
+{
+  long pidfd = syscall (SYS_pidfd_open, getpid (), 0);
+
+  if (pidfd < 0)
+    return report (-1);
+  return report (syscall (SYS_pidfd_getfd, (int) pidfd, 1, 0));
+}
+
+static int
+try_open_by_handle_at (void)
+{
+  struct {
+    unsigned int handle_bytes;
+    int handle_type;
+    unsigned char f_handle[128];
+  } handle = { .handle_bytes = 128 };
+  int mount_id;
+
+  /* The handle of / is no secret; opening by handle needs
+   * CAP_DAC_READ_SEARCH in the kernel, and the filter refuses it first. */
+  if (syscall (SYS_name_to_handle_at, AT_FDCWD, "/", &handle, &mount_id, 0) < 0)
+    return report (-1);
+  return report (syscall (SYS_open_by_handle_at, AT_FDCWD, &handle, O_RDONLY));
+}
+
 static void
 step (const char *what, long result)
 {
@@ -465,6 +644,9 @@ main (int argc, char **argv)
   setvbuf (stdout, NULL, _IONBF, 0);
   if (argc > 3 && strcmp (argv[1], "forge-then-exec") == 0)
     return forge_then_exec (argv + 2);
+  /* fds takes any arguments, as a forwarded file list would give it. */
+  if (argc >= 2 && strcmp (argv[1], "fds") == 0)
+    return list_fds ();
   if (argc < 2 || argc > 3)
     return usage ();
   command = argv[1];
@@ -538,5 +720,64 @@ main (int argc, char **argv)
     return try_thread ();
   if (strcmp (command, "forge-flatpak-info") == 0)
     return forge_flatpak_info ();
+  if (strcmp (command, "io-uring-setup") == 0)
+    {
+      struct io_uring_params params = { 0 };
+      return report (io_uring_setup_raw (&params));
+    }
+  if (strcmp (command, "io-uring-enter") == 0)
+    return report (syscall (__NR_io_uring_enter, -1, 0, 0, 0, NULL, 0));
+  if (strcmp (command, "io-uring-register") == 0)
+    return report (syscall (__NR_io_uring_register, -1, 0, NULL, 0));
+  if (strcmp (command, "io-uring-socket-vsock") == 0)
+    return io_uring_socket (AF_VSOCK, SOCK_STREAM);
+  if (strcmp (command, "io-uring-setup-i386") == 0)
+    {
+#if defined(__x86_64__)
+      /* io_uring_params is read through a 32-bit pointer too. */
+      void *params = mmap (NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+
+      if (params == MAP_FAILED)
+        return report (-1);
+      return report_raw (i386_syscall3 (I386_NR_IO_URING_SETUP, 4, (long) (uintptr_t) params, 0));
+#else
+      return usage ();
+#endif
+    }
+  if (strcmp (command, "socket-packet-x32") == 0)
+    return try_socket_x32 (AF_PACKET);
+  if (strcmp (command, "socketpair-vsock") == 0)
+    {
+      int pair[2];
+      return report (socketpair (AF_VSOCK, SOCK_STREAM, 0, pair));
+    }
+  if (strcmp (command, "tiocsti-i386") == 0)
+    return try_tiocsti_i386 ();
+  if (strcmp (command, "userfaultfd") == 0)
+    return report (syscall (SYS_userfaultfd, O_CLOEXEC));
+  if (strcmp (command, "bpf") == 0)
+    return report (syscall (SYS_bpf, 0 /* BPF_MAP_CREATE */, NULL, 0));
+  if (strcmp (command, "kexec-load") == 0)
+    return report (syscall (SYS_kexec_load, 0, 0, NULL, 0));
+  if (strcmp (command, "init-module") == 0)
+    return report (syscall (SYS_init_module, NULL, 0, ""));
+  if (strcmp (command, "open-by-handle-at") == 0)
+    return try_open_by_handle_at ();
+  if (strcmp (command, "process-vm-writev") == 0)
+    return try_process_vm_writev ();
+  if (strcmp (command, "pidfd-getfd") == 0)
+    return try_pidfd_getfd ();
+  if (strcmp (command, "mount-setattr") == 0)
+    return report (syscall (SYS_mount_setattr, AT_FDCWD, "/", 0, NULL, 0));
+  if (strcmp (command, "move-mount") == 0)
+    return report (syscall (SYS_move_mount, AT_FDCWD, "/tmp", AT_FDCWD, "/tmp", 0));
+  if (strcmp (command, "open-tree-attr") == 0)
+    /* Linux 6.15's open_tree with mount attributes; newer than libseccomp
+     * 2.5.4, so the kernel is the one to refuse a clone of a mount. */
+    return report (syscall (467, AT_FDCWD, "/", OPEN_TREE_CLONE | O_CLOEXEC, NULL, 0));
+  if (strcmp (command, "quotactl-fd") == 0)
+    return report (syscall (SYS_quotactl_fd, 0, 0, 0, NULL));
+  if (strcmp (command, "fsmount") == 0)
+    return report (syscall (SYS_fsmount, -1, 0, 0));
   return usage ();
 }

@@ -55,18 +55,87 @@ on_host () { "$PROBE_HOST" "$@" 2>/dev/null; }
 # --- the filter is there -----------------------------------------------------
 check "the app runs under a seccomp filter (Seccomp: 2), as $(id -un)" \
   sandboxed -- grep -q '^Seccomp:[[:space:]]*2$' /proc/self/status
-check "the app holds no capabilities, as $(id -un)" \
-  sandboxed -- grep -q '^CapEff:[[:space:]]*0*$' /proc/self/status
+# Every set, the bounding set too: root that runs a program regains every
+# capability in the bounding set (no_new_privs aside), so it must be empty.
+for set in Inh Prm Eff Bnd Amb; do
+  check "the app holds no capabilities: Cap$set is empty, as $(id -un)" \
+    sandboxed -- grep -q "^Cap$set:[[:space:]]*0*\$" /proc/self/status
+done
 bwrap_args=$("$FAUXPAK" info --show-bwrap --app-id=$APP -- true)
 check "the bwrap command line has --seccomp" grep -qx -- --seccomp <<<"$bwrap_args"
 if [ "$(id -u)" -eq 0 ]; then
-  check "as root: --cap-drop ALL (bwrap would keep root's capabilities)" \
-    bash -c 'grep -qx -- --cap-drop <<<"$1" && grep -qx ALL <<<"$1"' _ "$bwrap_args"
+  check "as root: --unshare-user and --cap-drop ALL (bwrap would keep root's capabilities)" \
+    bash -c 'grep -qx -- --unshare-user <<<"$1" && grep -qx -- --cap-drop <<<"$1" && grep -qx ALL <<<"$1"' _ "$bwrap_args"
 elif bwrap --help 2>/dev/null | grep -q -- --disable-userns; then
   check "unprivileged, bwrap supports it: --unshare-user --disable-userns" \
     bash -c 'grep -qx -- --disable-userns <<<"$1" && grep -qx -- --unshare-user <<<"$1"' _ "$bwrap_args"
 else
   skip "this bwrap has no --disable-userns; the seccomp filter alone blocks user namespaces"
+fi
+
+# --- uid 0 has no power over the host -----------------------------------
+# The kernel lets uid 0 write sysctls by uid alone: core_pattern names a
+# program the host's root runs on the next crash, modprobe one it runs
+# for a module request. Opened for writing and closed unwritten, so the
+# host never changes even if the sandbox fails. As a user these are not
+# writable either; the claims hold for both.
+writable_probe='
+import os, sys
+for path in sys.argv[1:]:
+    try:
+        os.close(os.open(path, os.O_WRONLY))
+        print("writable:", path)
+    except OSError as e:
+        pass
+print("done")'
+# unwritable DESCRIPTION [FAUXPAK-OPTION…] -- PATH…: none of the paths can be
+# opened for writing inside.
+unwritable () {
+  local description=$1 options=() out; shift
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do options+=("$1"); shift; done
+  shift
+  out=$(sandboxed "${options[@]}" -- "$SYSTEM_PYTHON" -c "$writable_probe" "$@" 2>&1)
+  if [ "$out" = done ]; then ok "$description"; else not_ok "$description"; diag "$out"; fi
+}
+for sysctl in kernel/core_pattern kernel/modprobe kernel/hostname vm/drop_caches fs/binfmt_misc/register; do
+  [ -e "/proc/sys/$sysctl" ] || { skip "no /proc/sys/$sysctl here"; continue; }
+  unwritable "/proc/sys/$sysctl cannot be opened for writing, as $(id -un)" -- "/proc/sys/$sysctl"
+done
+unwritable "the host's net.* cannot be written with --share=network, as $(id -un)" --share=network -- \
+  /proc/sys/net/ipv4/ip_forward /proc/sys/net/core/somaxconn
+unwritable "/proc/sysrq-trigger and the rest of /proc's kernel files cannot be written, as $(id -un)" -- \
+  /proc/sysrq-trigger /proc/mtrr /proc/sys/kernel/sysrq /proc/sys/kernel/ns_last_pid
+# Siblings: nothing in /proc beyond the app's own processes, nothing in
+# /dev beyond the sandbox's own nodes, is writable to the app, nor any
+# block device. find -writable asks access(2), which knows read-only
+# mounts; /proc/pressure takes unprivileged triggers by design.
+own_dev='^/dev(/(null|zero|full|random|urandom|tty|ptmx|stdin|stdout|stderr|fd|pts(/.*)?|shm(/.*)?|console))?$'
+for options in "" "--share=network" "--device=dri --device=input --device=shm"; do
+  # shellcheck disable=SC2086 # the options are words on purpose
+  out=$(sandboxed $options -- sh -c 'find /proc /dev /sys -xdev -writable 2>/dev/null;
+          find /dev -type b 2>/dev/null' | grep -v '^/proc/\([0-9]\|self\|thread-self\)' |
+        grep -vE "$own_dev" | grep -v '^/proc/pressure/')
+  check "${options:-no grants}: no kernel interface or device of the host is writable, as $(id -un)" test -z "$out"
+  [ -z "$out" ] || diag "$out"
+done
+if [ "$(id -u)" -eq 0 ]; then
+  check_status "as root: --device=all is refused (the host's disks), 125" 125 sandboxed --device=all -- true
+  check_output "  …saying why" "write the host's disks" sandboxed --device=all -- true
+  check_status "as root: a read-write bind of /sys is refused, 125" 125 sandboxed --bind=/sys:/tmp/sys -- true
+  if [ -d /sys/fs/cgroup ]; then
+    check_status "as root: a read-write bind of /sys/fs/cgroup is refused (cgroup writes as root), 125" 125 \
+      sandboxed --bind=/sys/fs/cgroup:/tmp/cgroup -- true
+  fi
+  check_status "as root: a bind of the host's /proc is refused, even read-only, 125" 125 \
+    sandboxed --ro-bind=/proc:/tmp/proc -- true
+  check_status "as root: a bind of the host's /proc/sys is refused, 125" 125 \
+    sandboxed --bind=/proc/sys:/tmp/sys -- true
+  check "as root: a read-only bind of /sys is allowed, and cannot be written" \
+    sandboxed --ro-bind=/sys:/tmp/sys -- sh -c '! find /tmp/sys -maxdepth 3 -writable 2>/dev/null | grep -q .'
+else
+  # A user's --device=all is the user's devices: the host's disks are root's.
+  out=$(sandboxed --device=all -- sh -c 'find /dev -type b -writable 2>/dev/null')
+  check "--device=all as a user: no block device is writable" test -z "$out"
 fi
 
 # --- namespaces ----------------------------------------------------------
@@ -94,6 +163,40 @@ expect_probe "personality(ADDR_NO_RANDOMIZE) is refused" EPERM -- personality
 expect_probe "personality(PER_LINUX) is allowed" ok -- personality-linux
 expect_probe "ptrace of the app's own child is refused" EPERM -- ptrace-attach child
 expect_probe "perf_event_open is refused" EPERM -- perf-event-open
+expect_probe "process_vm_writev (ptrace by other means) is refused" EPERM -- process-vm-writev
+expect_probe "pidfd_getfd (another process's fds) is refused" EPERM -- pidfd-getfd
+expect_probe "userfaultfd is refused" EPERM -- userfaultfd
+expect_probe "bpf is refused" EPERM -- bpf
+expect_probe "kexec_load is refused" EPERM -- kexec-load
+expect_probe "init_module is refused" EPERM -- init-module
+expect_probe "open_by_handle_at is refused" EPERM -- open-by-handle-at
+expect_probe "mount_setattr (new mount API) is refused" ENOSYS -- mount-setattr
+expect_probe "move_mount (new mount API) is refused" ENOSYS -- move-mount
+expect_probe "fsmount (new mount API) is refused" ENOSYS -- fsmount
+expect_probe "quotactl_fd is refused" EPERM -- quotactl-fd
+# open_tree_attr (Linux 6.15) is newer than libseccomp 2.5.4 knows: no
+# capability, no clone of a mount, the kernel says.
+if [ "$(on_host open-tree-attr)" != ENOSYS ]; then
+  out=$(sandboxed -- "$PROBE" open-tree-attr 2>&1)
+  check "open_tree_attr(OPEN_TREE_CLONE) is refused by the kernel (no capability): $out" test "$out" = EPERM
+fi
+
+# --- io_uring: system calls the filter would not see ------------------------
+# IORING_OP_SOCKET makes a socket on the ring's behalf: AF_VSOCK, which
+# socket(2) refuses, reaches a VM's hypervisor whatever the namespaces.
+if on_host io-uring-setup >/dev/null; then
+  expect_probe "io_uring_setup is refused as unimplemented" ENOSYS -- io-uring-setup
+  expect_probe "io_uring_enter is refused" ENOSYS -- io-uring-enter
+  expect_probe "io_uring_register is refused" ENOSYS -- io-uring-register
+  expect_probe "an AF_VSOCK socket through IORING_OP_SOCKET: refused at io_uring_setup" ENOSYS -- io-uring-socket-vsock
+  expect_probe "  …with --allow=devel too (no feature grants io_uring)" ENOSYS --allow=devel -- io-uring-socket-vsock
+  expect_probe "  …and with --allow=multiarch" ENOSYS --allow=multiarch -- io-uring-socket-vsock
+  diag "on the host, the same IORING_OP_SOCKET(AF_VSOCK): $(on_host io-uring-socket-vsock)"
+else
+  for i in 1 2 3 4 5 6; do skip "the kernel has no io_uring"; done
+fi
+expect_probe "socketpair(AF_VSOCK) gets the family rule too" EAFNOSUPPORT -- socketpair-vsock
+expect_probe "--allow=devel: process_vm_writev is free, as ptrace is" ok --allow=devel -- process-vm-writev
 
 # --- sockets -----------------------------------------------------------------
 expect_probe "AF_UNIX sockets work" ok -- socket-unix
@@ -133,10 +236,21 @@ if [ "$(uname -m)" = x86_64 ] && on_host unshare-user-i386 >/dev/null; then
   # 32-bit programs need a libc that makes the direct call (Linux >= 4.3).
   expect_probe "i386 socketcall(SYS_SOCKET) with multiarch: refused (fail closed)" EAFNOSUPPORT \
     --allow=multiarch -- socketcall-unix-i386
+  expect_probe "i386 io_uring_setup with multiarch: refused" ENOSYS --allow=multiarch -- io-uring-setup-i386
+  expect_probe "i386 ioctl(TIOCSTI) with multiarch: refused" EPERM --allow=multiarch -- tiocsti-i386
+  expect_probe "i386 ioctl(TIOCSTI) without multiarch: the ABI is refused" ENOSYS -- tiocsti-i386
 else
-  for i in 1 2 3 4 5 6; do
+  for i in 1 2 3 4 5 6 7 8 9; do
     skip "the i386 system call ABI is not available here (not x86_64, or no IA-32 emulation/user namespaces)"
   done
+fi
+
+# x32 (x86_64 numbers with bit 30 set) has no rules of its own: the filter
+# refuses the whole ABI, as a kernel without it does. This kernel may have
+# x32 off, in which case the answer is the same either way.
+if [ "$(uname -m)" = x86_64 ]; then
+  expect_probe "x32 socket(AF_PACKET): refused (ENOSYS, the ABI is not allowed)" ENOSYS -- socket-packet-x32
+  diag "on the host, x32 socket(AF_PACKET): $(on_host socket-packet-x32)"
 fi
 
 # --- devel ---------------------------------------------------------------------

@@ -27,8 +27,10 @@ check "bwrapinfo.json child-pid is a live process" kill -0 "$child"
 check "bwrapinfo.json records the namespaces" grep -q '"pid-namespace"' "$dir/bwrapinfo.json"
 check "pid-start-time is the start time of that pid" \
   bash -c "[ \"\$(cat '$dir/pid-start-time')\" = \"\$(sed 's/.*) //' /proc/$launcher/stat | cut -d' ' -f20)\" ]"
+# bwrap writes bwrapinfo.json when its child starts; the child's pid 1
+# takes the lock once the mounts are made, a moment later.
 check ".ref exists and is held locked" \
-  bash -c "[ -f '$dir/.ref' ] && grep -q \"\$(stat -c %i '$dir/.ref')\" /proc/locks"
+  wait_for "[ -f '$dir/.ref' ] && grep -q \"\$(stat -c %i '$dir/.ref')\" /proc/locks"
 check_output "fauxpak ps lists the instance with its pids and app id" \
   "$id" "$FAUXPAK" ps
 check "fauxpak ps shows pid, child pid and app id" \
@@ -52,8 +54,18 @@ check "  …and the sandboxed process dies with it" wait_for "! kill -0 $child 2
 check "the next launch removes the dead instance" test ! -e "$dir"
 
 # Garbage collection of instances that exited normally.
+# bwrap returns once the app exits; its pid 1, which holds the lock, ends
+# a moment later, and only an unlocked instance is collected.
+no_locked_ref () {
+  local ref
+  for ref in "$base"/*/.ref; do
+    [ -e "$ref" ] && grep -q ":$(stat -c %i "$ref") " /proc/locks && return 1
+  done
+  return 0
+}
 before=$(ls "$base" | wc -l)
 "$FAUXPAK" run --app-id=$APP -- true
+wait_for no_locked_ref
 "$FAUXPAK" run --app-id=$APP -- true
 check "finished instances do not pile up" bash -c "[ \$(ls '$base' | wc -l) -le 1 ]"
 
@@ -100,12 +112,13 @@ rm -rf "$base"/100[24]
 kill $squatter; wait $squatter 2>/dev/null   # later tests wait for every child
 
 # The sandbox dies with the process that started fauxpak. Wait until this
-# launch's sandbox runs (older instance directories linger until the next
-# launch collects them) before killing its parent.
+# launch's app runs (older instance directories linger until the next
+# launch collects them; and bwrap's child, until its pid 1 starts, does not
+# yet die with bwrap: see docs/SECURITY.md) before killing its parent.
 rm -rf "$base"/*
-bash -c "exec 3>&-; '$FAUXPAK' run --app-id=$APP -- sleep 300 & wait" &
+bash -c "exec 3>&-; '$FAUXPAK' run --app-id=$APP -- sleep 300.$$ & wait" &
 parent=$!
-wait_for "[ -s \"\$(ls -d '$base'/*/ 2>/dev/null | head -1)bwrapinfo.json\" ]" 10
+wait_for "[ -s \"\$(ls -d '$base'/*/ 2>/dev/null | head -1)bwrapinfo.json\" ] && pgrep -xf 'sleep 300.$$' >/dev/null" 10
 sandbox_bwrap=$(pgrep -P $parent | head -1)
 cleanup_kill "$sandbox_bwrap"
 check "  (the sandbox runs, as bwrap, under the parent)" bash -c "[ \"\$(cat /proc/$sandbox_bwrap/comm)\" = bwrap ]"

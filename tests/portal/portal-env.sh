@@ -155,6 +155,18 @@ _portal_env_abort() {
     portal_env_stop
 }
 
+# portal_env_missing: prints what the stack (and an app talking to it
+# through xdg-dbus-proxy and the document portal) needs and this machine
+# lacks; nothing when all is there.
+portal_env_missing() {
+    local python=${PORTAL_ENV_PYTHON:-/usr/bin/python3} missing=
+    [ -x "${PORTAL_ENV_LIBEXEC:-/usr/libexec}/xdg-desktop-portal" ] || missing+=" xdg-desktop-portal"
+    command -v xdg-dbus-proxy >/dev/null || missing+=" xdg-dbus-proxy"
+    "$python" -c 'import gi' 2>/dev/null || missing+=" python3-gi"
+    { [ -r /dev/fuse ] && [ -w /dev/fuse ]; } || missing+=" read-write /dev/fuse"
+    printf '%s' "$missing"
+}
+
 portal_env_start() {
     if [ -n "${PORTAL_ENV_DIR:-}" ]; then
         _portal_env_log "already started ($PORTAL_ENV_DIR)"

@@ -1,0 +1,71 @@
+#!/bin/bash
+# Host-side writes do not follow the app's links. The app writes all of
+# ~/.var/app/APP-ID (and whatever it is granted): any directory there that
+# a later launch creates or binds may have been replaced, from inside, by a
+# symlink to a host directory the app wants written or shown. Each attack
+# below is made from inside a real sandbox; the next launch must refuse
+# (125) and leave the link's target untouched.
+source "$(dirname "$0")/../lib.sh"
+
+APP=org.example.Links
+APP_DIR="$HOME/.var/app/$APP"
+victim="$TEST_TMP/victim"   # a host directory the sandbox never shows
+mkdir -p "$victim"
+
+run_in () { "$FAUXPAK" run "$@"; }
+victim_untouched () { [ -z "$(ls -A "$victim")" ]; }
+
+# plant NAME: from inside, replace ~/.var/app/APP/NAME with a link to the victim.
+plant () {
+  run_in --app-id=$APP -- sh -c "rm -rf '$APP_DIR/$1' && mkdir -p \"\$(dirname '$APP_DIR/$1')\" &&
+                                 ln -s '$victim' '$APP_DIR/$1'"
+}
+
+check "a first launch makes the app's directories" run_in --app-id=$APP -- true
+for name in .local data config cache .local/state; do
+  plant "$name"
+  check "  (the app replaced ~/.var/app/$APP/$name with a symlink from inside)" test -L "$APP_DIR/$name"
+  check_status "$name planted as a symlink: the next launch refuses, as $(id -un)" 125 run_in --app-id=$APP -- true
+  check "  …and writes nothing where it leads" victim_untouched
+  check_output "  …saying why" "is not a directory (a symlink?)" run_in --app-id=$APP -- true
+  rm -f "$APP_DIR/$name"
+done
+
+# A persistent directory below another: the link may be at any level.
+check "--persist=.a/b works" run_in --persist=.a/b --app-id=$APP -- touch "$HOME/.a/b/f"
+plant .a
+check_status "a persistent directory's parent planted as a symlink: refused, as $(id -un)" 125 \
+  run_in --persist=.a/b --app-id=$APP -- true
+check "  …and nothing is made there" victim_untouched
+rm -f "$APP_DIR/.a"
+
+# A :create grant below a directory the app can write through another grant.
+mkdir -p "$HOME/project"
+check ":create makes a missing directory below a granted one" \
+  run_in --filesystem="~/project" --filesystem="~/project/new/sub:create" --app-id=$APP -- test -d "$HOME/project/new/sub"
+run_in --filesystem="~/project" --app-id=$APP -- sh -c "rm -rf ~/project/new && ln -s '$victim' ~/project/new"
+check "  (the app replaced ~/project/new with a symlink from inside)" test -L "$HOME/project/new"
+check_status "a :create grant through a planted symlink: refused, as $(id -un)" 125 \
+  run_in --filesystem="~/project" --filesystem="~/project/new/sub:create" --app-id=$APP -- true
+check "  …and the grant's directory is not made where the link leads" victim_untouched
+
+# The instance directory's parent, $XDG_RUNTIME_DIR/.flatpak: no grant
+# reaches it, so this link is planted from the host, as a stand-in for any
+# way one could get there.
+mv "$XDG_RUNTIME_DIR/.flatpak" "$TEST_TMP/flatpak-instances"
+ln -s "$victim" "$XDG_RUNTIME_DIR/.flatpak"
+check_status "\$XDG_RUNTIME_DIR/.flatpak as a symlink: the launch refuses, as $(id -un)" 125 run_in --app-id=$APP -- true
+check "  …and makes no instance where it leads" victim_untouched
+rm -f "$XDG_RUNTIME_DIR/.flatpak"
+mv "$TEST_TMP/flatpak-instances" "$XDG_RUNTIME_DIR/.flatpak"
+check "with the link gone, launches work again" run_in --app-id=$APP -- true
+
+# Links of the host's own above home and the runtime directory are the
+# system's, not the app's: a home reached through one still works.
+mkdir -p "$TEST_TMP/real-home"
+ln -s "$TEST_TMP/real-home" "$TEST_TMP/linked-home"
+check "a home reached through a symlink works, with a persistent directory and :create" \
+  env HOME="$TEST_TMP/linked-home" "$FAUXPAK" run --persist=.p --filesystem="~/made:create" --app-id=$APP -- \
+    sh -c 'touch ~/.p/f && test -d ~/made'
+check "  …and its directories are made in the real home" \
+  test -f "$TEST_TMP/real-home/.var/app/$APP/.p/f" -a -d "$TEST_TMP/real-home/made"
