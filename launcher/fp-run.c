@@ -47,7 +47,7 @@ guess_app_path (const FpProfile *profile)
 }
 
 static GKeyFile *
-make_flatpak_info (const FpProfile *profile, const char *instance_id, const FpDbusPlan *dbus)
+make_flatpak_info (const FpProfile *profile, const char *instance_id)
 {
   g_autofree char *app_path = guess_app_path (profile);
   g_autofree char *instance_path = fp_sandbox_app_data_dir (profile->app_id);
@@ -58,11 +58,22 @@ make_flatpak_info (const FpProfile *profile, const char *instance_id, const FpDb
     /* Where the sandbox's /usr comes from, for the portals' path remapping:
      * the host's, or (listed paths) none other than the host's either. */
     .runtime_path = "/usr",
-    .session_bus_proxy = dbus->session_proxied,
-    .system_bus_proxy = dbus->system_proxied,
+    /* Flatpak's meaning: the bus is not granted raw (whether or not a
+     * proxy runs: Flatpak writes it for a system bus it never starts). */
+    .session_bus_proxy = !fp_context_has (profile->context, FP_FLAGS_SOCKETS, FP_SOCKET_SESSION_BUS),
+    .system_bus_proxy = !fp_context_has (profile->context, FP_FLAGS_SOCKETS, FP_SOCKET_SYSTEM_BUS),
   };
 
   return fp_flatpak_info_new (profile, &facts);
+}
+
+static gboolean
+ensure_app_dirs (const FpProfile *profile, gboolean create, FpAppDirs *dirs, GError **error)
+{
+  return fp_instance_ensure_app_dirs (profile->app_id,
+                                      fp_context_has (profile->context, FP_FLAGS_FEATURES,
+                                                      FP_FEATURE_PER_APP_DEV_SHM),
+                                      create, dirs, error);
 }
 
 /* A dry run has no instance directory; its proxy sockets are shown where
@@ -255,7 +266,7 @@ fp_run_describe_dbus_proxy (const FpProfile     *profile,
   bwrap_path = find_bwrap (error);
   if (bwrap_path == NULL)
     return FALSE;
-  keyfile = make_flatpak_info (profile, NULL, dbus);
+  keyfile = make_flatpak_info (profile, NULL);
   info_bytes = fp_flatpak_info_to_bytes (keyfile);
   *proxy = fp_dbus_proxy_command (dbus, bwrap_path, info_bytes, -1, error);
   return *proxy != NULL;
@@ -280,10 +291,11 @@ fp_run_describe (const FpProfile    *profile,
   dbus = plan_dbus_without_instance (profile, NULL, error);
   if (dbus == NULL)
     return FALSE;
-  keyfile = make_flatpak_info (profile, NULL, dbus);
+  keyfile = make_flatpak_info (profile, NULL);
   if (bwrap_out != NULL)
     {
       FpSandboxSpec spec = { 0 };
+      g_auto(FpAppDirs) app_dirs = { 0 };
       g_autoptr(GDBusConnection) session_bus = NULL;
 
       bwrap_path = find_bwrap (error);
@@ -304,6 +316,9 @@ fp_run_describe (const FpProfile    *profile,
       spec.system_bus_socket = dbus->system_socket;
       spec.documents_mount = documents_mount;
       spec.dry_run = TRUE;
+      if (!ensure_app_dirs (profile, FALSE, &app_dirs, error))
+        return FALSE;
+      spec.app_dirs = &app_dirs;
       if (!fp_sandbox_build (&spec, bwrap, error))
         return FALSE;
       *bwrap_out = g_steal_pointer (&bwrap);
@@ -516,6 +531,7 @@ fp_run_exec (const FpProfile     *profile,
   g_autofree char *instance_ref = NULL;
   g_autofree char *closure_dir = NULL;
   g_autoptr(FpClosure) closure = fp_closure_new ();
+  g_auto(FpAppDirs) app_dirs = { 0 };
   FpSandboxSpec spec = { 0 };
   int info_fd;
 
@@ -540,7 +556,7 @@ fp_run_exec (const FpProfile     *profile,
   dbus = fp_dbus_plan_new (profile, instance->dir, &logging, error);
   if (dbus == NULL)
     goto fail;
-  keyfile = make_flatpak_info (profile, instance->id, dbus);
+  keyfile = make_flatpak_info (profile, instance->id);
   info_bytes = fp_flatpak_info_to_bytes (keyfile);
   if (!fp_instance_write_info (instance, info_bytes, error))
     goto fail;
@@ -579,6 +595,9 @@ fp_run_exec (const FpProfile     *profile,
   spec.instance_ref = instance_ref = g_build_filename (instance->dir, ".ref", NULL);
   spec.cwd = options->cwd;
   spec.closure = closure;
+  if (!ensure_app_dirs (profile, TRUE, &app_dirs, error))
+    goto fail;
+  spec.app_dirs = &app_dirs;
   if (options->file_forwarding)
     {
       forwarded_args = forward_files (&spec, session_bus, args, error);

@@ -6,6 +6,7 @@
 #include <glib.h>
 #include "fp-bwrap.h"
 #include "fp-closure.h"
+#include "fp-instance.h"
 #include "fp-profile.h"
 
 G_BEGIN_DECLS
@@ -25,6 +26,7 @@ typedef struct {
   const char        *instance_ref;  /* host .ref the sandbox keeps locked, or NULL */
   const char        *cwd;           /* the app's directory inside, or NULL: the
                                      * current one if the sandbox sees it, else home */
+  const FpAppDirs   *app_dirs;      /* what the app's instances share, or NULL */
   gboolean           dry_run;       /* change nothing on the host */
   FpClosure         *closure;       /* where runtime paths to be laid out
                                      * together are recorded, or NULL */

@@ -52,6 +52,7 @@ fp_profile_free (FpProfile *profile)
   fp_context_free (profile->context);
   g_hash_table_unref (profile->origins);
   g_strfreev (profile->runtime_paths);
+  g_strfreev (profile->extra_args);
   g_free (profile);
 }
 

@@ -28,6 +28,8 @@ typedef struct {
   GStrv runtime_paths;     /* FP_RUNTIME_PATHS: read-only at the same path */
   gboolean runtime_host_etc;
   FpDocumentsMode documents;
+  GStrv extra_args;        /* the launch's own permission options, in flatpak run's
+                            * spelling ([Instance] extra-args), or NULL */
 } FpProfile;
 
 FpProfile *fp_profile_new (void);

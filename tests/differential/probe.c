@@ -6,7 +6,7 @@
  *   probe [--path=P]… [--talk=NAME]… [--own=NAME]… [--tcp=PORT]
  *
  * Lines are "SECTION<TAB>KEY<TAB>VALUE":
- *   path   P           absent | TYPE ro|rw   (for each --path)
+ *   path   P           absent | TYPE ro|rw   (for each --path; the mount's flag)
  *   dev    NAME        TYPE                  (the entries of /dev)
  *   sys    NAME        TYPE                  (the entries of /sys)
  *   net    IFACE       present               (from /proc/net/dev)
@@ -30,6 +30,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 static void
@@ -58,6 +59,14 @@ type_of (mode_t mode)
   return "other";
 }
 
+static gboolean
+mount_is_read_only (const char *path)
+{
+  struct statvfs fs;
+
+  return statvfs (path, &fs) == 0 && (fs.f_flag & ST_RDONLY) != 0;
+}
+
 static void
 probe_path (const char *path)
 {
@@ -81,7 +90,9 @@ probe_path (const char *path)
         }
       st = target;
     }
-  value = g_strdup_printf ("%s %s", type_of (st.st_mode), access (path, W_OK) == 0 ? "rw" : "ro");
+  /* The mount's flag, not access(2): root keeps CAP_DAC_OVERRIDE under
+   * one sandbox and not the other, which says nothing about the mount. */
+  value = g_strdup_printf ("%s %s", type_of (st.st_mode), mount_is_read_only (path) ? "ro" : "rw");
   emit ("path", path, value);
 }
 
