@@ -734,7 +734,10 @@ add_home_and_app_data (Builder *b, GError **error)
                                            "XDG_STATE_HOME", NULL };
   g_autoptr(GPtrArray) persistent = fp_sorted_keys (b->context->persistent);
 
-  add_mount (b, MOUNT_DIR, NULL, b->home, FALSE);
+  /* A tmpfs, not a directory of the root: a home under /tmp would
+   * otherwise be a directory in the /tmp the app's instances share, and
+   * keep what one launch put there for the next. */
+  add_mount (b, MOUNT_TMPFS, NULL, b->home, FALSE);
   for (guint i = 0; subdirs[i] != NULL; i++)
     {
       g_autofree char *dir = g_build_filename (app_dir, subdirs[i], NULL);

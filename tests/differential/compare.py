@@ -82,6 +82,10 @@ def load(path):
             if section == "path" and value.endswith((" ro", " rw")):
                 facts[("path-mode", key)] = value[-2:]
                 value = value[:-3]
+            # Flatpak writes a [Context] list left empty (every entry
+            # revoked) as an empty key; fauxpak leaves it out.
+            if section == "info" and key.startswith("Context/") and value == "":
+                continue
             facts[(section, key)] = value
     return facts
 

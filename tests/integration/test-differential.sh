@@ -37,6 +37,16 @@ if ! { flatpak_app_init "$TEST_TMP/flatpak" &&
 fi
 
 # --- fixtures: one home, runtime dir and session bus for both -------------
+# Home is not under /tmp (where lib.sh puts it): there it would be part of
+# the /tmp Flatpak shares between an app's instances, and each run would
+# see the mount points the last one left.
+real_home=$(getent passwd "$(id -un)" | cut -d: -f6)
+DIFF_DIR=$(mktemp -d "$real_home/.fauxpak-differential.XXXXXX" 2>/dev/null) ||
+  { skip "the differential suite: cannot make a directory in $real_home"; finish; }
+trap 'rm -rf "$DIFF_DIR"; _finish; exit $?' EXIT
+export HOME=$DIFF_DIR/home XDG_CONFIG_HOME=$DIFF_DIR/home/.config XDG_DATA_HOME=$DIFF_DIR/home/.local/share \
+  XDG_CACHE_HOME=$DIFF_DIR/home/.cache
+mkdir -p "$HOME"
 mkdir -p "$HOME"/{Downloads,Documents,Pictures,Music,proj,.ssh,.mozilla,.config/gtk-3.0,.local/share/fonts,.cache/thumbnails}
 mkdir -p "$HOME/.var/app/org.example.Other" "$TEST_TMP/shared" "$TEST_TMP/cwd"
 echo key >"$HOME/.ssh/id_ed25519"
@@ -205,6 +215,7 @@ run_case fs-tilde --filesystem=~/proj
 run_case fs-home-alias --filesystem=home/proj:ro
 run_case fs-create --filesystem=~/newdir:create
 run_case fs-absolute --filesystem="$TEST_TMP/shared"
+run_case fs-revoked --filesystem=~/proj --nofilesystem=~/proj
 run_case fs-home-minus-ssh --filesystem=home --nofilesystem=~/.ssh
 run_case persist --persist=.mozilla
 run_case persist-with-home --persist=.mozilla --filesystem=home
