@@ -1189,6 +1189,44 @@ add_documents (Builder *b)
   add_mount (b, MOUNT_BIND, by_app, inside, FALSE);
 }
 
+/* TRUE when the last mount at or above `path` was made at `dest`. */
+static gboolean
+layers_last_at_or_above_is (GPtrArray *layers, const char *path, const char *dest)
+{
+  for (guint i = layers->len; i > 0; i--)
+    {
+      const Layer *layer = g_ptr_array_index (layers, i - 1);
+
+      if (path_is_under (path, layer->dest))
+        return g_str_equal (layer->dest, dest);
+    }
+  return FALSE;
+}
+
+/* A symlink at `path` in the /tmp the app's instances share: made there
+ * on the host (bwrap cannot make a link where an earlier instance left
+ * one), each directory on the way opened without following links, for
+ * the app writes there. A link already in its place is kept. */
+static void
+add_shared_tmp_symlink (Builder *b, const char *target, const char *path)
+{
+  g_autofree char *parent = g_path_get_dirname (path + strlen ("/tmp"));
+  g_autofree char *name = g_path_get_basename (path);
+  g_autoptr(GError) local_error = NULL;
+  int fd = open_app_owned_dir (b->per_app_tmp, parent, &local_error);
+
+  if (fd < 0)
+    {
+      if (!b->quiet)
+        g_printerr ("fauxpak: no link at %s in the sandbox: %s\n", path, local_error->message);
+      return;
+    }
+  if (symlinkat (target, fd, name) != 0 && errno != EEXIST && !b->quiet)
+    g_printerr ("fauxpak: no link at %s in the sandbox: %s\n", path, g_strerror (errno));
+  close (fd);
+  note_layer (b, NULL, path);
+}
+
 /* xdg-desktop-portal hands out paths under its own mount point, which is
  * $XDG_RUNTIME_DIR/doc of the host: the same place as in the sandbox when
  * that is /run/user/UID, as on a desktop. Where it is not, a symlink there
@@ -1206,6 +1244,12 @@ add_documents_alias (Builder *b)
   mount = g_canonicalize_filename (b->spec->documents_mount, "/");
   if (g_str_equal (mount, inside) || layers_show (b->layers, mount))
     return;
+  if (b->per_app_tmp != NULL && !b->spec->dry_run && path_is_under (mount, "/tmp") &&
+      layers_last_at_or_above_is (b->layers, mount, "/tmp"))
+    {
+      add_shared_tmp_symlink (b, inside, mount);
+      return;
+    }
   apply_mount (b, MOUNT_SYMLINK, inside, mount, FALSE);
 }
 
