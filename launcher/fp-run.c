@@ -108,6 +108,26 @@ fp_connect_session_bus (GError **error)
   return bus;
 }
 
+/* The accessibility bus, when the session has one (org.a11y.Bus on the
+ * session bus, started if it can be, as Flatpak asks for it): proxied
+ * for the app. None is no error: most sandboxes run without. */
+static gboolean
+add_a11y_bus (FpDbusPlan *plan, GError **error)
+{
+  g_autoptr(GDBusConnection) bus = connect_session_bus (NULL);
+  g_autoptr(GVariant) reply = NULL;
+  const char *address;
+
+  if (bus == NULL)
+    return TRUE;
+  reply = g_dbus_connection_call_sync (bus, "org.a11y.Bus", "/org/a11y/bus", "org.a11y.Bus", "GetAddress",
+                                       NULL, G_VARIANT_TYPE ("(s)"), G_DBUS_CALL_FLAGS_NONE, 5000, NULL, NULL);
+  if (reply == NULL)
+    return TRUE;
+  g_variant_get (reply, "(&s)", &address);
+  return address[0] == '\0' || fp_dbus_plan_add_a11y (plan, address, error);
+}
+
 /* The document portal's mount point, as the profile's "documents" asks:
  * "off" never looks, "required" fails without it, "optional" says once
  * why there are no documents and goes on. No session bus at all is no
@@ -556,6 +576,8 @@ fp_run_exec (const FpProfile     *profile,
   dbus = fp_dbus_plan_new (profile, instance->dir, &logging, error);
   if (dbus == NULL)
     goto fail;
+  if (!add_a11y_bus (dbus, error))
+    goto fail;
   keyfile = make_flatpak_info (profile, instance->id);
   info_bytes = fp_flatpak_info_to_bytes (keyfile);
   if (!fp_instance_write_info (instance, info_bytes, error))
@@ -592,6 +614,7 @@ fp_run_exec (const FpProfile     *profile,
   spec.session_bus_socket = dbus->session_socket;
   spec.system_bus_socket = dbus->system_socket;
   spec.documents_mount = documents_mount;
+  spec.a11y_socket = dbus->a11y_socket;
   spec.instance_ref = instance_ref = g_build_filename (instance->dir, ".ref", NULL);
   spec.cwd = options->cwd;
   spec.closure = closure;

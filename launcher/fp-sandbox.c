@@ -1390,6 +1390,10 @@ add_sockets (Builder *b, GError **error)
   if (b->spec->system_bus_socket != NULL)
     add_bus_socket (b, b->spec->system_bus_socket, b->spec->system_bus_proxied,
                     "/run/dbus/system_bus_socket", "DBUS_SYSTEM_BUS_ADDRESS");
+  /* As Flatpak: GTK and Qt find the accessibility bus here (always the
+   * proxy's socket, there before the app starts). */
+  if (b->spec->a11y_socket != NULL)
+    add_bus_socket (b, b->spec->a11y_socket, TRUE, "/run/flatpak/at-spi-bus", "AT_SPI_BUS_ADDRESS");
   if (fp_context_has (ctx, FP_FLAGS_SOCKETS, FP_SOCKET_SSH_AUTH))
     {
       if (add_socket (b, g_getenv ("SSH_AUTH_SOCK"), "/run/flatpak/ssh-auth"))

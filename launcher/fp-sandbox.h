@@ -21,6 +21,7 @@ typedef struct {
   gboolean           session_bus_proxied; /* that socket is the D-Bus proxy's, */
   gboolean           system_bus_proxied;  /* there before the app starts */
   const char        *documents_mount;    /* the document portal's FUSE mount, or NULL */
+  const char        *a11y_socket;        /* the proxy's accessibility-bus socket, or NULL */
   int                sync_fd;       /* bwrap --sync-fd; 0 or -1 for none (0 is stdin,
                                      * never ours), so a zeroed spec asks for none */
   const char        *instance_ref;  /* host .ref the sandbox keeps locked, or NULL */
