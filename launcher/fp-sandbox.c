@@ -14,13 +14,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Parts of the host's /etc that programs expect; each is optional. */
-static const char *const host_etc_files[] = {
-  "alternatives", "ca-certificates", "ca-certificates.conf", "fonts", "group",
-  "host.conf", "hosts", "ld.so.cache", "ld.so.conf", "ld.so.conf.d", "locale.alias",
-  "locale.conf", "localtime", "machine-id", "mime.types", "nsswitch.conf",
-  "os-release", "passwd", "pki", "resolv.conf", "ssl", "timezone", "xdg",
-  "gtk-2.0", "gtk-3.0", "dconf", "pulse", "vulkan", "glvnd", "drirc", NULL
+/* Directories of the host's /etc whose entries may hold secrets: within
+ * them, as at the top of /etc, what others may not read is hidden. */
+static const char *const etc_private_dirs[] = {
+  "ssh", "ssl", "NetworkManager", "security", "ppp", "ipsec.d", "openvpn", "wireguard",
+  "cups", "wpa_supplicant", "libvirt", "sudoers.d", NULL
 };
 
 /* Top-level directories the runtime or the sandbox itself provides; a
@@ -338,17 +336,97 @@ add_run_host_files (Builder *b, GError **error)
   return TRUE;
 }
 
-static void
-add_host_etc (Builder *b)
+/* An entry of the host's /etc others may read (a directory: and enter).
+ * The rest (shadow, gshadow, sudoers, ssh host keys, ssl/private, …) is
+ * readable by root or a group only, and root may run fauxpak. */
+static gboolean
+etc_entry_is_public (const struct stat *st)
 {
-  apply_mount (b, MOUNT_DIR, NULL, "/etc", FALSE);
-  for (guint i = 0; host_etc_files[i] != NULL; i++)
-    {
-      g_autofree char *path = g_build_filename ("/etc", host_etc_files[i], NULL);
+  if (S_ISLNK (st->st_mode))
+    return TRUE;
+  if (S_ISDIR (st->st_mode))
+    return (st->st_mode & (S_IROTH | S_IXOTH)) == (S_IROTH | S_IXOTH);
+  return (st->st_mode & S_IROTH) != 0;
+}
 
-      if (g_file_test (path, G_FILE_TEST_EXISTS))
+/* Hides what others may not read in `dir` (already shown): an empty
+ * tmpfs over a directory, an empty read-only file over a file. */
+static gboolean
+hide_private_etc_entries (Builder *b, const char *dir, GError **error)
+{
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
+  const char *name;
+
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      struct stat st;
+
+      if (lstat (path, &st) != 0 || etc_entry_is_public (&st))
+        continue;
+      if (S_ISDIR (st.st_mode))
+        apply_mount (b, MOUNT_TMPFS, NULL, path, FALSE);
+      else if (S_ISREG (st.st_mode))
+        {
+          if (!fp_bwrap_add_data (b->bwrap, "--ro-bind-data", "hidden", empty, path, error))
+            return FALSE;
+          note_layer (b, NULL, path);
+        }
+    }
+  return TRUE;
+}
+
+/* The host's /etc for the host runtime, by one rule: every entry others
+ * may read, read-only, links as they are; nothing only root or a group
+ * may read, there or in the directories that hold secrets
+ * (etc_private_dirs). Entry by entry, as Flatpak lays out a runtime's
+ * /etc, so that grants can still add mount points in /etc. */
+static gboolean
+add_host_etc (Builder *b, GError **error)
+{
+  g_autoptr(GDir) etc = g_dir_open ("/etc", 0, NULL);
+  const char *name;
+
+  apply_mount (b, MOUNT_DIR, NULL, "/etc", FALSE);
+  while (etc != NULL && (name = g_dir_read_name (etc)) != NULL)
+    {
+      g_autofree char *path = g_build_filename ("/etc", name, NULL);
+      g_autofree char *target = NULL;
+      struct stat st;
+
+      if (lstat (path, &st) != 0 || !etc_entry_is_public (&st))
+        continue;
+      if (S_ISLNK (st.st_mode) && (target = g_file_read_link (path, NULL)) != NULL)
+        apply_mount (b, MOUNT_SYMLINK, target, path, FALSE);
+      else if (S_ISDIR (st.st_mode) || S_ISREG (st.st_mode))
         apply_mount (b, MOUNT_RO_BIND, path, path, TRUE);
     }
+  for (guint i = 0; etc_private_dirs[i] != NULL; i++)
+    {
+      g_autofree char *dir = g_build_filename ("/etc", etc_private_dirs[i], NULL);
+      struct stat st;
+
+      if (lstat (dir, &st) == 0 && S_ISDIR (st.st_mode) && etc_entry_is_public (&st) &&
+          !hide_private_etc_entries (b, dir, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* A runtime path that is /etc, or holds it, would be mounted read-only
+ * where the host's /etc is then to be laid out entry by entry: refused
+ * with what to do, rather than failing inside bubblewrap. */
+static gboolean
+check_runtime_path_etc (const FpProfile *profile, const char *path, GError **error)
+{
+  if (!profile->runtime_host_etc || !path_is_under ("/etc", path))
+    return TRUE;
+  g_set_error (error, FP_ERROR, FP_ERROR_INVALID_PROFILE,
+               "%s: runtime path %s holds /etc, which \"host-etc\": true (the default) takes from the host; "
+               "set \"runtime\": {\"host-etc\": false} to take /etc from the paths, or leave %s out",
+               profile->source_path ? profile->source_path : "profile", path, path);
+  return FALSE;
 }
 
 /* The host as runtime: /usr read-only and the merged-/usr links (or real
@@ -482,11 +560,13 @@ add_runtime (Builder *b, GError **error)
                            profile->source_path ? profile->source_path : "profile", path);
               return FALSE;
             }
+          if (!check_runtime_path_etc (profile, path, error))
+            return FALSE;
         }
       add_runtime_paths (b, (const char *const *) profile->runtime_paths);
     }
-  if (profile->runtime_host_etc)
-    add_host_etc (b);
+  if (profile->runtime_host_etc && !add_host_etc (b, error))
+    return FALSE;
   return TRUE;
 }
 

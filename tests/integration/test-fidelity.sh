@@ -103,3 +103,50 @@ if [ -x "$launcher" ] && has_gtk; then
 else
   skip "a11y tests: at-spi2-core or GTK 3 is missing"
 fi
+
+# --- the host runtime's /etc and /var ----------------------------------------
+# The rule (README): the host's /etc, read-only, without what others may
+# not read; the host's font cache at /var/cache/fontconfig.
+check "/etc holds what programs read (manpath.config, java, services)" \
+  run_in -- sh -c 'test -r /etc/manpath.config && test -r /etc/services && ls /etc/java-* >/dev/null 2>&1 || ! ls -d /etc/java-* >/dev/null 2>&1'
+if [ -e /etc/shadow ]; then
+  check "  …but not /etc/shadow" run_in -- test ! -e /etc/shadow
+fi
+if [ -d /etc/ssl/private ]; then
+  check "  …nor the contents of /etc/ssl/private" run_in -- sh -c '[ -z "$(ls -A /etc/ssl/private 2>/dev/null)" ]'
+fi
+if command -v java >/dev/null; then
+  mkdir -p "$TEST_TMP/java"
+  printf 'public class Hello { public static void main(String[] a) { System.out.println("hello from the JVM"); } }\n' \
+    >"$TEST_TMP/java/Hello.java"
+  check_output "a JVM program runs" "hello from the JVM" \
+    "$FAUXPAK" run --ro-bind="$TEST_TMP/java:/opt/java" --app-id=$APP -- java /opt/java/Hello.java
+else
+  skip "java is not installed"
+fi
+if command -v man >/dev/null && [ -e /usr/share/man/man1/ls.1.gz ]; then
+  check_output "man finds and shows a page" "NAME" run_in -- env MANPAGER=cat MANWIDTH=80 man ls
+fi
+if command -v fc-match >/dev/null && [ -d /var/cache/fontconfig ]; then
+  rm -rf "$HOME/.var/app/$APP/cache/fontconfig"
+  check "a font lookup works" run_in -- fc-match sans
+  check "  …from the host's font cache (nothing was cached anew)" \
+    bash -c "[ -z \"\$(ls -A '$HOME/.var/app/$APP/cache/fontconfig' 2>/dev/null)\" ]"
+fi
+check_output "a TLS client finds the system's trust store" "trusted" \
+  run_in -- "$SYSTEM_PYTHON" -c 'import ssl; print("trusted" if ssl.create_default_context().get_ca_certs() else "no CA")'
+check "getservbyname works (/etc/services)" \
+  run_in -- "$SYSTEM_PYTHON" -c 'import socket; assert socket.getservbyname("https") == 443'
+
+# A runtime of listed paths holding /etc, with the host's /etc as well.
+mkdir -p "$TEST_TMP/profiles"
+printf '{"app-id": "%s", "command": ["/bin/true"], "runtime": {"paths": ["/usr", "/etc"]}}\n' $APP \
+  >"$TEST_TMP/profiles/etc-paths.json"
+check_output "runtime paths holding /etc with host-etc are refused, saying what to do" "\"host-etc\": false" \
+  "$FAUXPAK" run "$TEST_TMP/profiles/etc-paths.json"
+check_status "  …with status 125" 125 "$FAUXPAK" run "$TEST_TMP/profiles/etc-paths.json"
+printf '{"app-id": "%s", "command": ["/usr/bin/test", "-r", "/etc/os-release"], "runtime": {"paths": ["/usr", "/lib", "/lib64", "/etc"], "host-etc": false}}\n' $APP \
+  >"$TEST_TMP/profiles/etc-paths-own.json"
+if [ -L /bin ]; then
+  check "  …and work with \"host-etc\": false" "$FAUXPAK" run "$TEST_TMP/profiles/etc-paths-own.json"
+fi
