@@ -816,7 +816,8 @@ add_home_and_app_data (Builder *b, GError **error)
 
   /* A tmpfs, not a directory of the root: a home under /tmp would
    * otherwise be a directory in the /tmp the app's instances share, and
-   * keep what one launch put there for the next. */
+   * keep what one launch put there for the next (settle_home_mount makes
+   * it a plain directory when a grant shares what is above it). */
   add_mount (b, MOUNT_TMPFS, NULL, b->home, FALSE);
   for (guint i = 0; subdirs[i] != NULL; i++)
     {
@@ -1521,6 +1522,29 @@ add_raw_binds (Builder *b, GError **error)
   return TRUE;
 }
 
+/* The empty home is a tmpfs (see add_home_and_app_data) unless a grant
+ * shares a directory above it (host, /home): then, as under Flatpak, home
+ * is the host's, seen through that grant, and only made sure to exist. */
+static void
+settle_home_mount (Builder *b)
+{
+  Mount *home = NULL;
+  gboolean shared_above = FALSE;
+
+  for (guint i = 0; i < b->mounts->len; i++)
+    {
+      Mount *m = g_ptr_array_index (b->mounts, i);
+
+      if (home == NULL && m->op == MOUNT_TMPFS && g_str_equal (m->dest, b->home))
+        home = m;
+      else if ((m->op == MOUNT_BIND || m->op == MOUNT_RO_BIND) && !g_str_equal (m->dest, b->home) &&
+               path_is_under (b->home, m->dest) && m->source != NULL && g_str_equal (m->source, m->dest))
+        shared_above = TRUE;
+    }
+  if (home != NULL && shared_above)
+    home->op = MOUNT_DIR;
+}
+
 static int
 compare_mounts (gconstpointer a, gconstpointer b)
 {
@@ -1681,6 +1705,7 @@ add_filesystem_layout (Builder *b, GError **error)
   if (!add_sockets (b, error))
     return FALSE;
   add_documents (b);
+  settle_home_mount (b);
   if (!emit_mounts (b, error))
     return FALSE;
   if (!add_raw_binds (b, error))

@@ -146,10 +146,11 @@ run_case () {
   if [ -n "${DIFFERENTIAL_CASES:-}" ] && [[ " $DIFFERENTIAL_CASES " != *" $name "* ]]; then return; fi
   local out=$TEST_TMP/out/$name
   mkdir -p "$out"
-  (cd "$TEST_TMP/cwd" && timeout 60 "${run_env[@]}" flatpak run --user "$@" $APP "${PROBE_ARGS[@]}") \
+  local cwd=${CASE_CWD:-$TEST_TMP/cwd}
+  (cd "$cwd" && timeout 60 "${run_env[@]}" flatpak run --user "$@" $APP "${PROBE_ARGS[@]}") \
     >"$out/flatpak" 2>"$out/flatpak.err"
   local flatpak_status=$?
-  (cd "$TEST_TMP/cwd" && timeout 60 "${run_env[@]}" "$FAUXPAK" run "$@" --app-id=$APP --ro-bind="$TEST_TMP/bin:/app/bin" \
+  (cd "$cwd" && timeout 60 "${run_env[@]}" "$FAUXPAK" run "$@" --app-id=$APP --ro-bind="$TEST_TMP/bin:/app/bin" \
      -- /app/bin/probe "${PROBE_ARGS[@]}") >"$out/fauxpak" 2>"$out/fauxpak.err"
   local fauxpak_status=$?
   if [ "$flatpak_status" -ne 0 ]; then
@@ -203,6 +204,9 @@ run_case fs-home --filesystem=home
 run_case fs-home-ro --filesystem=home:ro
 run_case fs-host --filesystem=host
 run_case fs-host-ro --filesystem=host:ro
+# Started in a directory of home: where does the app start?
+CASE_CWD=$HOME/proj run_case fs-host-cwd --filesystem=host
+CASE_CWD=$HOME/proj run_case fs-home-cwd --filesystem=home
 run_case fs-host-os --filesystem=host-os
 run_case fs-host-etc --filesystem=host-etc
 run_case fs-xdg-download --filesystem=xdg-download

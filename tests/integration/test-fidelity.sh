@@ -54,6 +54,18 @@ if [ -n "$display" ]; then
   check "  …and nothing without the grant, even with the host's /tmp" \
     run_in --filesystem=/tmp -- sh -c '[ -z "$(ls -A /tmp/.X11-unix)" ]'
 
+  # What `flatpak build-finish` writes for many Flathub apps: x11 and
+  # fallback-x11 and wayland, which to Flatpak means Wayland alone.
+  "$SYSTEM_PYTHON" -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$XDG_RUNTIME_DIR/wayland-0"
+  mkdir -p "$TEST_TMP/import"
+  printf '[Application]\nname=%s\ncommand=env\n\n[Context]\nsockets=x11;fallback-x11;wayland;\n' $APP \
+    >"$TEST_TMP/import/metadata"
+  printf '{"imports": ["flatpak-metadata:metadata"]}\n' >"$TEST_TMP/import/app.json"
+  imported_env=$("$FAUXPAK" run "$TEST_TMP/import/app.json" 2>/dev/null)
+  check "imported x11;fallback-x11;wayland gives Wayland" grep -qx "WAYLAND_DISPLAY=wayland-0" <<<"$imported_env"
+  check "  …and no X11, as under Flatpak" bash -c '! grep -q "^DISPLAY=" <<<"$1"' _ "$imported_env"
+  rm -f "$XDG_RUNTIME_DIR/wayland-0"
+
   # GTK's settings.ini through the desktop preset's xdg-config/gtk-3.0 grant.
   mkdir -p "$XDG_CONFIG_HOME/gtk-3.0"
   printf '[Settings]\ngtk-application-prefer-dark-theme=1\n' >"$XDG_CONFIG_HOME/gtk-3.0/settings.ini"
@@ -63,6 +75,10 @@ if [ -n "$display" ]; then
 else
   skip "X11 tests: Xvfb, xauth or GTK 3 (gir1.2-gtk-3.0) is missing"
 fi
+
+# --- Flatpak's spellings -------------------------------------------------------
+check_output "home/DIR is Flatpak's ~/DIR (Brave's manifest)" "filesystems=~/.local/share/applications:create;" \
+  "$FAUXPAK" info --filesystem=home/.local/share/applications:create --app-id=$APP
 
 # --- user directories ------------------------------------------------------
 if has_gtk; then
@@ -83,8 +99,10 @@ if [ -x "$launcher" ] && has_gtk; then
   cleanup_kill $!
   export DBUS_SESSION_BUS_ADDRESS=unix:path=$XDG_RUNTIME_DIR/bus
   if wait_for '[ -S "$XDG_RUNTIME_DIR/bus" ]'; then
-    "$launcher" --launch-immediately >"$TEST_TMP/a11y.log" 2>&1 &
-    cleanup_kill $!
+    # Not cleanup_kill: killed first, it would leave its bus daemon behind,
+    # reparented; lib.sh ends the whole tree, children first.
+    "$launcher" --launch-immediately >"$TEST_TMP/a11y.log" 2>&1 </dev/null &
+    a11y_launcher=$!
     a11y_address=""
     wait_for 'a11y_address=$(gdbus call --session -d org.a11y.Bus -o /org/a11y/bus -m org.a11y.Bus.GetAddress 2>/dev/null)' 10
     if [ -n "$a11y_address" ]; then
@@ -96,6 +114,9 @@ if [ -x "$launcher" ] && has_gtk; then
     else
       not_ok "at-spi-bus-launcher came up on the private session bus: $(cat "$TEST_TMP/a11y.log")"
     fi
+    _kill_descendants "$a11y_launcher"
+    kill "$a11y_launcher" 2>/dev/null
+    wait "$a11y_launcher" 2>/dev/null
   else
     not_ok "the private session bus did not start"
   fi
@@ -129,7 +150,7 @@ if command -v man >/dev/null && [ -e /usr/share/man/man1/ls.1.gz ]; then
 fi
 if command -v fc-match >/dev/null && [ -d /var/cache/fontconfig ]; then
   rm -rf "$HOME/.var/app/$APP/cache/fontconfig"
-  check "a font lookup works" run_in -- fc-match sans
+  check "a font lookup works" run_in -- sh -c 'fc-match sans >/dev/null'
   check "  …from the host's font cache (nothing was cached anew)" \
     bash -c "[ -z \"\$(ls -A '$HOME/.var/app/$APP/cache/fontconfig' 2>/dev/null)\" ]"
 fi
