@@ -114,7 +114,7 @@ fp_connect_session_bus (GError **error)
 static gboolean
 add_a11y_bus (FpDbusPlan *plan, GError **error)
 {
-  g_autoptr(GDBusConnection) bus = connect_session_bus (NULL);
+  g_autoptr(GDBusConnection) bus = fp_connect_session_bus (NULL);
   g_autoptr(GVariant) reply = NULL;
   const char *address;
 
