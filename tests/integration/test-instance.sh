@@ -106,6 +106,11 @@ rm -rf "$base"/*
 bash -c "exec 3>&-; '$FAUXPAK' run --app-id=$APP -- sleep 300 & wait" &
 parent=$!
 wait_for "[ -s \"\$(ls -d '$base'/*/ 2>/dev/null | head -1)bwrapinfo.json\" ]" 10
+# …and until the app runs: bwrap's child arms its own death signal only
+# once the sandbox is set up; killed before, the parent would leave it.
+sandbox_child=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["child-pid"])' \
+  "$(ls -d "$base"/*/ | head -1)bwrapinfo.json" 2>/dev/null)
+wait_for "pgrep -x sleep -P '$sandbox_child' >/dev/null" 10
 sandbox_bwrap=$(pgrep -P $parent | head -1)
 cleanup_kill "$sandbox_bwrap"
 check "  (the sandbox runs, as bwrap, under the parent)" bash -c "[ \"\$(cat /proc/$sandbox_bwrap/comm)\" = bwrap ]"
