@@ -27,8 +27,10 @@ check "bwrapinfo.json child-pid is a live process" kill -0 "$child"
 check "bwrapinfo.json records the namespaces" grep -q '"pid-namespace"' "$dir/bwrapinfo.json"
 check "pid-start-time is the start time of that pid" \
   bash -c "[ \"\$(cat '$dir/pid-start-time')\" = \"\$(sed 's/.*) //' /proc/$launcher/stat | cut -d' ' -f20)\" ]"
+# The sandbox takes the lock (--lock-file) once it is set up, a moment
+# after bwrap writes bwrapinfo.json.
 check ".ref exists and is held locked" \
-  bash -c "[ -f '$dir/.ref' ] && grep -q \"\$(stat -c %i '$dir/.ref')\" /proc/locks"
+  wait_for "[ -f '$dir/.ref' ] && grep -q \"\$(stat -c %i '$dir/.ref')\" /proc/locks" 5
 check_output "fauxpak ps lists the instance with its pids and app id" \
   "$id" "$FAUXPAK" ps
 check "fauxpak ps shows pid, child pid and app id" \
