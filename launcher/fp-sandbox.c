@@ -143,6 +143,8 @@ symlink_mirrors_host (const char *target, const char *path)
   return host_target != NULL && g_str_equal (host_target, target);
 }
 
+static gboolean layers_show (GPtrArray *layers, const char *path);
+
 /* Puts a mount on the command line now, where add_mount defers it to be
  * sorted. Either way it ends here, and in the layers a view reads. */
 static void
@@ -154,6 +156,10 @@ apply_mount (Builder *b, MountOp op, const char *source, const char *dest, gbool
     {
     case MOUNT_DIR:
       fp_bwrap_add_args (b->bwrap, "--dir", dest, NULL);
+      /* In a host directory the sandbox shows, an existing directory is
+       * left as it is: still the host's. */
+      if (layers_show (b->layers, dest) && g_file_test (dest, G_FILE_TEST_IS_DIR))
+        return;
       break;
     case MOUNT_TMPFS:
       fp_bwrap_add_args (b->bwrap, "--tmpfs", dest, NULL);
