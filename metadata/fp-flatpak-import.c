@@ -399,15 +399,10 @@ fp_flatpak_import_context (FpContext  *context,
     return FALSE;
 
   env_names = g_key_file_get_keys (keyfile, "Environment", NULL, NULL);
-  unset_names = g_key_file_get_string_list (keyfile, "Context", "unset-environment", NULL, NULL);
   for (guint i = 0; env_names != NULL && env_names[i] != NULL; i++)
     {
-      g_autofree char *value = NULL;
+      g_autofree char *value = g_key_file_get_string (keyfile, "Environment", env_names[i], NULL);
 
-      /* unset-environment wins: Flatpak writes such a variable empty here too. */
-      if (unset_names != NULL && g_strv_contains ((const char *const *) unset_names, env_names[i]))
-        continue;
-      value = g_key_file_get_string (keyfile, "Environment", env_names[i], NULL);
       if (!fp_context_set_env (context, env_names[i], value ? value : "", &local_error))
         return keyfile_error (name, "Environment", env_names[i], local_error, error);
     }
