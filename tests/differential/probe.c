@@ -275,7 +275,7 @@ main (int argc, char **argv)
     { "talk", 0, 0, G_OPTION_ARG_STRING_ARRAY, &talk, "A bus name to ping", "NAME" },
     { "own", 0, 0, G_OPTION_ARG_STRING_ARRAY, &own, "A bus name to request", "NAME" },
     { "tcp", 0, 0, G_OPTION_ARG_STRING, &tcp, "A host loopback port to connect to", "PORT" },
-    { NULL }
+    G_OPTION_ENTRY_NULL
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("- report what the sandbox shows");
   g_autoptr(GError) error = NULL;
