@@ -323,11 +323,45 @@ fp_dbus_plan_new (const FpProfile     *profile,
   return g_steal_pointer (&plan);
 }
 
+gboolean
+fp_dbus_plan_add_a11y (FpDbusPlan *plan, const char *address, GError **error)
+{
+  static const char *const filter[] = {
+    "--filter", "--sloppy-names",
+    "--call=org.a11y.atspi.Registry=org.a11y.atspi.Socket.Embed@/org/a11y/atspi/accessible/root",
+    "--call=org.a11y.atspi.Registry=org.a11y.atspi.Socket.Unembed@/org/a11y/atspi/accessible/root",
+    "--call=org.a11y.atspi.Registry=org.a11y.atspi.Registry.GetRegisteredEvents@/org/a11y/atspi/registry",
+    "--call=org.a11y.atspi.Registry=org.a11y.atspi.DeviceEventController.GetKeystrokeListeners"
+      "@/org/a11y/atspi/registry/deviceeventcontroller",
+    "--call=org.a11y.atspi.Registry=org.a11y.atspi.DeviceEventController.GetDeviceEventListeners"
+      "@/org/a11y/atspi/registry/deviceeventcontroller",
+    "--call=org.a11y.atspi.Registry=org.a11y.atspi.DeviceEventController.NotifyListenersSync"
+      "@/org/a11y/atspi/registry/deviceeventcontroller",
+    "--call=org.a11y.atspi.Registry=org.a11y.atspi.DeviceEventController.NotifyListenersAsync"
+      "@/org/a11y/atspi/registry/deviceeventcontroller",
+    NULL
+  };
+  g_autofree char *raw_socket = NULL;
+  const char *network_reachable;
+
+  if (!parse_bus_address (address, &raw_socket, &network_reachable, plan->host_bus_sockets, error))
+    return FALSE;
+  plan->a11y_socket = g_build_filename (plan->socket_dir, "a11y-bus-proxy", NULL);
+  g_ptr_array_add (plan->proxy_args, g_strdup (address));
+  g_ptr_array_add (plan->proxy_args, g_strdup (plan->a11y_socket));
+  for (guint i = 0; filter[i] != NULL; i++)
+    g_ptr_array_add (plan->proxy_args, g_strdup (filter[i]));
+  if (raw_socket != NULL)
+    g_ptr_array_add (plan->bus_sockets, g_steal_pointer (&raw_socket));
+  return TRUE;
+}
+
 void
 fp_dbus_plan_free (FpDbusPlan *plan)
 {
   if (plan == NULL)
     return;
+  g_free (plan->a11y_socket);
   g_free (plan->session_socket);
   g_free (plan->system_socket);
   g_free (plan->socket_dir);

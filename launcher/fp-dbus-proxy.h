@@ -46,6 +46,7 @@ typedef struct {
   GPtrArray *bus_sockets;      /* host sockets of the proxied buses, for the proxy's sandbox */
   GPtrArray *host_bus_sockets; /* every unix path of each bus the app is not granted raw:
                                 * no grant may show the app one of these */
+  char      *a11y_socket;      /* the proxy's socket for the accessibility bus, or NULL */
 } FpDbusPlan;
 
 /* Decides from the profile and the environment (DBUS_SESSION_BUS_ADDRESS,
@@ -60,6 +61,13 @@ FpDbusPlan *fp_dbus_plan_new (const FpProfile     *profile,
                               const FpDbusLogging *logging,
                               GError             **error);
 void        fp_dbus_plan_free (FpDbusPlan *plan);
+
+/* The accessibility (AT-SPI) bus at `address`, through the proxy with
+ * Flatpak's filter: the app may embed itself in the registry and ask it
+ * what it listens for, nothing else. */
+gboolean    fp_dbus_plan_add_a11y (FpDbusPlan  *plan,
+                                   const char  *address,
+                                   GError     **error);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FpDbusPlan, fp_dbus_plan_free)
 
 gboolean fp_dbus_plan_needs_proxy (const FpDbusPlan *plan);

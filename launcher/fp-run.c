@@ -47,7 +47,7 @@ guess_app_path (const FpProfile *profile)
 }
 
 static GKeyFile *
-make_flatpak_info (const FpProfile *profile, const char *instance_id, const FpDbusPlan *dbus)
+make_flatpak_info (const FpProfile *profile, const char *instance_id)
 {
   g_autofree char *app_path = guess_app_path (profile);
   g_autofree char *instance_path = fp_sandbox_app_data_dir (profile->app_id);
@@ -58,11 +58,22 @@ make_flatpak_info (const FpProfile *profile, const char *instance_id, const FpDb
     /* Where the sandbox's /usr comes from, for the portals' path remapping:
      * the host's, or (listed paths) none other than the host's either. */
     .runtime_path = "/usr",
-    .session_bus_proxy = dbus->session_proxied,
-    .system_bus_proxy = dbus->system_proxied,
+    /* Flatpak's meaning: the bus is not granted raw (whether or not a
+     * proxy runs: Flatpak writes it for a system bus it never starts). */
+    .session_bus_proxy = !fp_context_has (profile->context, FP_FLAGS_SOCKETS, FP_SOCKET_SESSION_BUS),
+    .system_bus_proxy = !fp_context_has (profile->context, FP_FLAGS_SOCKETS, FP_SOCKET_SYSTEM_BUS),
   };
 
   return fp_flatpak_info_new (profile, &facts);
+}
+
+static gboolean
+ensure_app_dirs (const FpProfile *profile, gboolean create, FpAppDirs *dirs, GError **error)
+{
+  return fp_instance_ensure_app_dirs (profile->app_id,
+                                      fp_context_has (profile->context, FP_FLAGS_FEATURES,
+                                                      FP_FEATURE_PER_APP_DEV_SHM),
+                                      create, dirs, error);
 }
 
 /* A dry run has no instance directory; its proxy sockets are shown where
@@ -98,6 +109,26 @@ fp_connect_session_bus (GError **error)
   if (bus == NULL)
     g_prefix_error (error, "cannot connect to the session bus at %s: ", address);
   return bus;
+}
+
+/* The accessibility bus, when the session has one (org.a11y.Bus on the
+ * session bus, started if it can be, as Flatpak asks for it): proxied
+ * for the app. None is no error: most sandboxes run without. */
+static gboolean
+add_a11y_bus (FpDbusPlan *plan, GError **error)
+{
+  g_autoptr(GDBusConnection) bus = fp_connect_session_bus (NULL);
+  g_autoptr(GVariant) reply = NULL;
+  const char *address;
+
+  if (bus == NULL)
+    return TRUE;
+  reply = g_dbus_connection_call_sync (bus, "org.a11y.Bus", "/org/a11y/bus", "org.a11y.Bus", "GetAddress",
+                                       NULL, G_VARIANT_TYPE ("(s)"), G_DBUS_CALL_FLAGS_NONE, 5000, NULL, NULL);
+  if (reply == NULL)
+    return TRUE;
+  g_variant_get (reply, "(&s)", &address);
+  return address[0] == '\0' || fp_dbus_plan_add_a11y (plan, address, error);
 }
 
 /* The document portal's mount point, as the profile's "documents" asks:
@@ -258,7 +289,7 @@ fp_run_describe_dbus_proxy (const FpProfile     *profile,
   bwrap_path = find_bwrap (error);
   if (bwrap_path == NULL)
     return FALSE;
-  keyfile = make_flatpak_info (profile, NULL, dbus);
+  keyfile = make_flatpak_info (profile, NULL);
   info_bytes = fp_flatpak_info_to_bytes (keyfile);
   *proxy = fp_dbus_proxy_command (dbus, bwrap_path, info_bytes, -1, error);
   return *proxy != NULL;
@@ -298,6 +329,7 @@ fp_run_describe (const FpProfile    *profile,
   g_autoptr(FpDbusPlan) dbus = NULL;
   g_autofree char *documents_mount = NULL;
   g_autoptr(GDBusConnection) session_bus = NULL;
+  g_auto(FpAppDirs) app_dirs = { 0 };
   FpSandboxSpec spec = { 0 };
 
   if (!fp_instance_check_runtime_dir (error))
@@ -305,7 +337,7 @@ fp_run_describe (const FpProfile    *profile,
   dbus = plan_dbus_without_instance (profile, NULL, error);
   if (dbus == NULL)
     return FALSE;
-  keyfile = make_flatpak_info (profile, NULL, dbus);
+  keyfile = make_flatpak_info (profile, NULL);
   info_bytes = fp_flatpak_info_to_bytes (keyfile);
   /* Documents only if the portal runs already: asking one that does
    * not would start it, and a dry run changes nothing. */
@@ -313,6 +345,9 @@ fp_run_describe (const FpProfile    *profile,
   if (session_bus != NULL && profile->documents != FP_DOCUMENTS_OFF)
     documents_mount = fp_documents_get_mount_point_running (session_bus);
   spec_init (&spec, profile, args, info_bytes, dbus, documents_mount, TRUE);
+  if (!ensure_app_dirs (profile, FALSE, &app_dirs, error))
+    return FALSE;
+  spec.app_dirs = &app_dirs;
   /* What a person reviews before the first run: every mount and where it
    * comes from, checked as a launch checks it. */
   {
@@ -517,7 +552,7 @@ fp_run_file_access (const FpProfile  *profile,
 
   if (dbus == NULL)
     return FALSE;
-  keyfile = make_flatpak_info (profile, NULL, dbus);
+  keyfile = make_flatpak_info (profile, NULL);
   info_bytes = fp_flatpak_info_to_bytes (keyfile);
   /* No documents: the document portal asks this while it waits for the
    * answer, and a document is no host path anyway. */
@@ -543,7 +578,7 @@ check_grants (const FpProfile *profile, const char *const *args, GError **error)
 
   if (dbus == NULL)
     return FALSE;
-  keyfile = make_flatpak_info (profile, NULL, dbus);
+  keyfile = make_flatpak_info (profile, NULL);
   info_bytes = fp_flatpak_info_to_bytes (keyfile);
   spec_init (&spec, profile, args, info_bytes, dbus, NULL, TRUE);
   view = fp_sandbox_view_new (&spec, error);
@@ -588,6 +623,7 @@ fp_run_exec (const FpProfile     *profile,
   g_autofree char *instance_ref = NULL;
   g_autofree char *closure_dir = NULL;
   g_autoptr(FpClosure) closure = fp_closure_new ();
+  g_auto(FpAppDirs) app_dirs = { 0 };
   FpSandboxSpec spec = { 0 };
   int info_fd;
 
@@ -617,7 +653,9 @@ fp_run_exec (const FpProfile     *profile,
   dbus = fp_dbus_plan_new (profile, instance->dir, &logging, error);
   if (dbus == NULL)
     goto fail;
-  keyfile = make_flatpak_info (profile, instance->id, dbus);
+  if (!add_a11y_bus (dbus, error))
+    goto fail;
+  keyfile = make_flatpak_info (profile, instance->id);
   info_bytes = fp_flatpak_info_to_bytes (keyfile);
   if (!fp_instance_write_info (instance, info_bytes, error))
     goto fail;
@@ -648,9 +686,13 @@ fp_run_exec (const FpProfile     *profile,
 
   spec_init (&spec, profile, args, info_bytes, dbus, documents_mount, FALSE);
   spec.info_fd = info_fd;
+  spec.a11y_socket = dbus->a11y_socket;
   spec.instance_ref = instance_ref = g_build_filename (instance->dir, ".ref", NULL);
   spec.cwd = options->cwd;
   spec.closure = closure;
+  if (!ensure_app_dirs (profile, TRUE, &app_dirs, error))
+    goto fail;
+  spec.app_dirs = &app_dirs;
   if (options->file_forwarding)
     {
       forwarded_args = forward_files (&spec, session_bus, args, error);

@@ -6,6 +6,7 @@
 #include "fp-host-root.h"
 #include "fp-nofollow.h"
 #include "fp-seccomp.h"
+#include "fp-x11.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,13 +18,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Parts of the host's /etc that programs expect; each is optional. */
-static const char *const host_etc_files[] = {
-  "alternatives", "ca-certificates", "ca-certificates.conf", "fonts", "group",
-  "host.conf", "hosts", "ld.so.cache", "ld.so.conf", "ld.so.conf.d", "locale.alias",
-  "locale.conf", "localtime", "machine-id", "mime.types", "nsswitch.conf",
-  "os-release", "passwd", "pki", "resolv.conf", "ssl", "timezone", "xdg",
-  "gtk-2.0", "gtk-3.0", "dconf", "pulse", "vulkan", "glvnd", "drirc", NULL
+/* Directories of the host's /etc whose entries may hold secrets: within
+ * them, as at the top of /etc, what others may not read is hidden. */
+static const char *const etc_private_dirs[] = {
+  "ssh", "ssl", "NetworkManager", "security", "ppp", "ipsec.d", "openvpn", "wireguard",
+  "cups", "wpa_supplicant", "libvirt", "sudoers.d", NULL
 };
 
 /* Directories the runtime or the sandbox itself provides; a filesystem
@@ -52,16 +51,18 @@ typedef enum {
   MOUNT_PROC,
   MOUNT_DEV,
   MOUNT_DATA,    /* a read-only copy of data of ours (--ro-bind-data): never passed to apply_mount */
+  MOUNT_RO_DATA,
 } MountOp;
 
 typedef struct {
   MountOp op;
-  char *source;  /* symlink target for MOUNT_SYMLINK */
+  char *source;  /* symlink target for MOUNT_SYMLINK, a name for MOUNT_RO_DATA */
   char *dest;
   gboolean optional;
   char *grant;   /* what asked for it, see Layer */
   gboolean from_profile;
   int fd;        /* MOUNT_BIND, MOUNT_RO_BIND: mount this fd (source names it), or -1 */
+  GBytes *data;  /* MOUNT_RO_DATA: what the file holds */
 } Mount;
 
 typedef struct {
@@ -77,6 +78,8 @@ typedef struct {
   gboolean quiet;      /* building a view: no warnings */
   char *grant;         /* what the mounts being added come from */
   gboolean grant_is_profile; /* …and whether that is the profile (checked) or fauxpak */
+  char *per_app_tmp;   /* the host dir all instances of the app share as /tmp, or NULL */
+  char *per_app_dev_shm; /* the same for /dev/shm (per-app-dev-shm), or NULL */
 } Builder;
 
 /* What one mount puts at `dest`: the host's `host_source`, or (NULL)
@@ -141,6 +144,7 @@ mount_free (Mount *mount)
   g_free (mount->source);
   g_free (mount->dest);
   g_free (mount->grant);
+  g_clear_pointer (&mount->data, g_bytes_unref);
   g_free (mount);
 }
 
@@ -170,6 +174,20 @@ add_fd_mount (Builder *b, MountOp op, int fd, const char *source, const char *de
   ((Mount *) g_ptr_array_index (b->mounts, b->mounts->len - 1))->fd = fp_bwrap_take_fd (b->bwrap, fd);
 }
 
+/* A read-only file of the sandbox's own at `dest`, made in its turn
+ * among the sorted mounts (inside a directory bound before it). */
+static void
+add_data_mount (Builder *b, const char *name, const char *contents, const char *dest)
+{
+  Mount *mount = g_new0 (Mount, 1);
+
+  mount->op = MOUNT_RO_DATA;
+  mount->source = g_strdup (name);
+  mount->dest = g_canonicalize_filename (dest, "/");
+  mount->data = g_bytes_new (contents, strlen (contents));
+  g_ptr_array_add (b->mounts, mount);
+}
+
 static gboolean
 symlink_mirrors_host (const char *target, const char *path)
 {
@@ -177,6 +195,8 @@ symlink_mirrors_host (const char *target, const char *path)
 
   return host_target != NULL && g_str_equal (host_target, target);
 }
+
+static gboolean layers_show (GPtrArray *layers, const char *path);
 
 /* Puts a mount on the command line now, where add_mount defers it to be
  * sorted. Either way it ends here, and in the layers a view reads. */
@@ -190,6 +210,10 @@ apply_mount_for (Builder *b, MountOp op, const char *source, const char *dest, g
     {
     case MOUNT_DIR:
       fp_bwrap_add_args (b->bwrap, "--dir", dest, NULL);
+      /* In a host directory the sandbox shows, an existing directory is
+       * left as it is: still the host's. */
+      if (layers_show (b->layers, dest) && g_file_test (dest, G_FILE_TEST_IS_DIR))
+        return;
       break;
     case MOUNT_TMPFS:
       fp_bwrap_add_args (b->bwrap, "--tmpfs", dest, NULL);
@@ -218,6 +242,7 @@ apply_mount_for (Builder *b, MountOp op, const char *source, const char *dest, g
     case MOUNT_DEV:
       fp_bwrap_add_args (b->bwrap, "--dev", dest, NULL);
       break;
+    case MOUNT_RO_DATA:  /* emit_mounts makes these */
     default:
       g_assert_not_reached ();
     }
@@ -425,44 +450,172 @@ check_root_binds (Builder *b, GError **error)
     {
       const Layer *layer = g_ptr_array_index (b->layers, i);
 
-      ok = layer->host_source == NULL ||
+      /* A symlink mirroring the host's (/etc/mtab) mounts nothing. */
+      ok = layer->host_source == NULL || layer->op == MOUNT_SYMLINK ||
            fp_host_root_check_bind (mounts, layer->host_source, layer->dest, layer->writable, layer->devices, error);
     }
   g_list_free_full (mounts, (GDestroyNotify) g_unix_mount_free);
   return ok;
 }
 
+/* --device=all shares the host's device nodes, but not its /dev/shm
+ * (where other programs keep shared memory) unless --device=shm asks for
+ * it: a private one instead, or the app's own with per-app-dev-shm. */
+static void
+add_dev_all (Builder *b)
+{
+  set_grant (b, FALSE, "--device=all");
+  apply_mount (b, MOUNT_DEV_BIND, "/dev", "/dev", FALSE);
+  if (fp_context_has (b->context, FP_FLAGS_DEVICES, FP_DEVICE_SHM) ||
+      !g_file_test ("/dev/shm", G_FILE_TEST_IS_DIR) || g_file_test ("/dev/shm", G_FILE_TEST_IS_SYMLINK))
+    return;
+  if (b->per_app_dev_shm != NULL)
+    apply_mount (b, MOUNT_BIND, b->per_app_dev_shm, "/dev/shm", FALSE);
+  else
+    apply_mount (b, MOUNT_TMPFS, NULL, "/dev/shm", FALSE);
+}
+
 static void
 add_base_filesystem (Builder *b)
 {
+  /* What Mesa, Vulkan, udev and libinput read: read-only, as Flatpak has it. */
+  static const char *const sys_dirs[] = {
+    "/sys/block", "/sys/bus", "/sys/class", "/sys/dev", "/sys/devices", NULL
+  };
+
   set_grant (b, FALSE, "sandbox");
   apply_mount (b, MOUNT_PROC, NULL, "/proc", FALSE);
   add_proc_cover (b);
   if (fp_context_has (b->context, FP_FLAGS_DEVICES, FP_DEVICE_ALL))
     {
-      set_grant (b, FALSE, "--device=all");
-      apply_mount (b, MOUNT_DEV_BIND, "/dev", "/dev", FALSE);
+      add_dev_all (b);
       set_grant (b, FALSE, "sandbox");
     }
   else
     apply_mount (b, MOUNT_DEV, NULL, "/dev", FALSE);
-  apply_mount (b, MOUNT_TMPFS, NULL, "/tmp", FALSE);
+  /* One /tmp for every instance of the app, as under Flatpak. */
+  if (b->per_app_tmp != NULL)
+    apply_mount (b, MOUNT_BIND, b->per_app_tmp, "/tmp", FALSE);
+  else
+    apply_mount (b, MOUNT_TMPFS, NULL, "/tmp", FALSE);
   apply_mount (b, MOUNT_DIR, NULL, "/var", FALSE);
-  apply_mount (b, MOUNT_SYMLINK, "../tmp", "/var/tmp", FALSE);
+  apply_mount (b, MOUNT_SYMLINK, "../run", "/var/run", FALSE);
   apply_mount (b, MOUNT_DIR, NULL, "/run", FALSE);
+  apply_mount (b, MOUNT_DIR, NULL, "/run/host", FALSE);
+  for (guint i = 0; sys_dirs[i] != NULL; i++)
+    if (g_file_test (sys_dirs[i], G_FILE_TEST_IS_DIR))
+      apply_mount (b, MOUNT_RO_BIND, sys_dirs[i], sys_dirs[i], FALSE);
 }
 
-static void
-add_host_etc (Builder *b)
+/* What Flatpak puts under /run/host whatever the grants: the host's
+ * os-release, and who manages the container. */
+static gboolean
+add_run_host_files (Builder *b, GError **error)
 {
-  apply_mount (b, MOUNT_DIR, NULL, "/etc", FALSE);
-  for (guint i = 0; host_etc_files[i] != NULL; i++)
-    {
-      g_autofree char *path = g_build_filename ("/etc", host_etc_files[i], NULL);
+  g_autoptr(GBytes) manager = g_bytes_new_static ("flatpak\n", strlen ("flatpak\n"));
 
-      if (g_file_test (path, G_FILE_TEST_EXISTS))
+  if (g_file_test ("/etc/os-release", G_FILE_TEST_EXISTS))
+    apply_mount (b, MOUNT_RO_BIND, "/etc/os-release", "/run/host/os-release", FALSE);
+  else if (g_file_test ("/usr/lib/os-release", G_FILE_TEST_EXISTS))
+    apply_mount (b, MOUNT_RO_BIND, "/usr/lib/os-release", "/run/host/os-release", FALSE);
+  if (!fp_bwrap_add_data (b->bwrap, "--ro-bind-data", "container-manager", manager,
+                          "/run/host/container-manager", error))
+    return FALSE;
+  note_layer (b, MOUNT_DATA, NULL, "/run/host/container-manager", b->grant, FALSE);
+  return TRUE;
+}
+
+/* An entry of the host's /etc others may read (a directory: and enter).
+ * The rest (shadow, gshadow, sudoers, ssh host keys, ssl/private, …) is
+ * readable by root or a group only, and root may run fauxpak. */
+static gboolean
+etc_entry_is_public (const struct stat *st)
+{
+  if (S_ISLNK (st->st_mode))
+    return TRUE;
+  if (S_ISDIR (st->st_mode))
+    return (st->st_mode & (S_IROTH | S_IXOTH)) == (S_IROTH | S_IXOTH);
+  return (st->st_mode & S_IROTH) != 0;
+}
+
+/* Hides what others may not read in `dir` (already shown): an empty
+ * tmpfs over a directory, an empty read-only file over a file. */
+static gboolean
+hide_private_etc_entries (Builder *b, const char *dir, GError **error)
+{
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
+  const char *name;
+
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      struct stat st;
+
+      if (lstat (path, &st) != 0 || etc_entry_is_public (&st))
+        continue;
+      if (S_ISDIR (st.st_mode))
+        apply_mount (b, MOUNT_TMPFS, NULL, path, FALSE);
+      else if (S_ISREG (st.st_mode))
+        {
+          if (!fp_bwrap_add_data (b->bwrap, "--ro-bind-data", "hidden", empty, path, error))
+            return FALSE;
+          note_layer (b, MOUNT_DATA, NULL, path, b->grant, FALSE);
+        }
+    }
+  return TRUE;
+}
+
+/* The host's /etc for the host runtime, by one rule: every entry others
+ * may read, read-only, links as they are; nothing only root or a group
+ * may read, there or in the directories that hold secrets
+ * (etc_private_dirs). Entry by entry, as Flatpak lays out a runtime's
+ * /etc, so that grants can still add mount points in /etc. */
+static gboolean
+add_host_etc (Builder *b, GError **error)
+{
+  g_autoptr(GDir) etc = g_dir_open ("/etc", 0, NULL);
+  const char *name;
+
+  apply_mount (b, MOUNT_DIR, NULL, "/etc", FALSE);
+  while (etc != NULL && (name = g_dir_read_name (etc)) != NULL)
+    {
+      g_autofree char *path = g_build_filename ("/etc", name, NULL);
+      g_autofree char *target = NULL;
+      struct stat st;
+
+      if (lstat (path, &st) != 0 || !etc_entry_is_public (&st))
+        continue;
+      if (S_ISLNK (st.st_mode) && (target = g_file_read_link (path, NULL)) != NULL)
+        apply_mount (b, MOUNT_SYMLINK, target, path, FALSE);
+      else if (S_ISDIR (st.st_mode) || S_ISREG (st.st_mode))
         apply_mount (b, MOUNT_RO_BIND, path, path, TRUE);
     }
+  for (guint i = 0; etc_private_dirs[i] != NULL; i++)
+    {
+      g_autofree char *dir = g_build_filename ("/etc", etc_private_dirs[i], NULL);
+      struct stat st;
+
+      if (lstat (dir, &st) == 0 && S_ISDIR (st.st_mode) && etc_entry_is_public (&st) &&
+          !hide_private_etc_entries (b, dir, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* A runtime path that is /etc, or holds it, would be mounted read-only
+ * where the host's /etc is then to be laid out entry by entry: refused
+ * with what to do, rather than failing inside bubblewrap. */
+static gboolean
+check_runtime_path_etc (const FpProfile *profile, const char *path, GError **error)
+{
+  if (!profile->runtime_host_etc || !fp_path_is_under ("/etc", path))
+    return TRUE;
+  g_set_error (error, FP_ERROR, FP_ERROR_INVALID_PROFILE,
+               "%s: runtime path %s holds /etc, which \"host-etc\": true (the default) takes from the host; "
+               "set \"runtime\": {\"host-etc\": false} to take /etc from the paths, or leave %s out",
+               profile->source_path ? profile->source_path : "profile", path, path);
+  return FALSE;
 }
 
 /* The host as runtime: /usr read-only and the merged-/usr links (or real
@@ -488,10 +641,8 @@ add_host_runtime (Builder *b)
   /* NixOS keeps the system profile and setuid wrappers here. */
   if (g_file_test ("/run/current-system", G_FILE_TEST_EXISTS))
     apply_mount (b, MOUNT_RO_BIND, "/run/current-system", "/run/current-system", TRUE);
-  /* The host's font cache belongs with its fonts in /usr: without it every
-   * fontconfig client in the sandbox scans the fonts again (30x slower). */
-  if (g_file_test ("/var/cache/fontconfig", G_FILE_TEST_IS_DIR))
-    apply_mount (b, MOUNT_RO_BIND, "/var/cache/fontconfig", "/var/cache/fontconfig", TRUE);
+  /* The host's font cache: see add_var_app_dirs, after the app's own
+   * /var/cache it goes over. */
 }
 
 /* A group of runtime paths laid out together (fp-closure.h), once no
@@ -606,40 +757,197 @@ add_runtime (Builder *b, GError **error)
           real = realpath (path, NULL);
           if (!check_raw_bind (b, as_bind, real != NULL ? real : path, error))
             return FALSE;
+          if (!check_runtime_path_etc (profile, path, error))
+            return FALSE;
         }
       set_grant (b, TRUE, "runtime.paths");
       add_runtime_paths (b, (const char *const *) profile->runtime_paths);
       set_grant (b, FALSE, "runtime");
     }
-  if (profile->runtime_host_etc)
-    add_host_etc (b);
+  if (profile->runtime_host_etc && !add_host_etc (b, error))
+    return FALSE;
   return TRUE;
+}
+
+/* $XDG_RUNTIME_DIR inside is the one all instances of the app share
+ * (Flatpak's per-app xdg-run), held by the per-app lock; an empty
+ * directory when there is none. */
+static void
+add_runtime_dir (Builder *b)
+{
+  const FpAppDirs *dirs = b->spec->app_dirs;
+
+  if (dirs == NULL)
+    {
+      add_mount (b, MOUNT_DIR, NULL, b->sandbox_runtime_dir, FALSE);
+      return;
+    }
+  add_mount (b, MOUNT_BIND, dirs->xdg_run, b->sandbox_runtime_dir, FALSE);
+  apply_mount (b, MOUNT_RO_BIND, dirs->ref, "/run/flatpak/per-app-dirs-ref", FALSE);
+  fp_bwrap_add_args (b->bwrap, "--lock-file", "/run/flatpak/per-app-dirs-ref", NULL);
+}
+
+/* A symlink in $XDG_RUNTIME_DIR. When that is the app's shared
+ * directory the link is made there on the host, as Flatpak makes it (bwrap
+ * cannot make a link where an earlier instance left one): with symlinkat
+ * in the directory opened without following links, so nothing the app
+ * put there is followed; one already there is the app's business. */
+static void
+add_runtime_dir_symlink (Builder *b, const char *name, const char *target)
+{
+  g_autofree char *link = g_build_filename (b->sandbox_runtime_dir, name, NULL);
+  int dir_fd;
+
+  if (b->spec->app_dirs == NULL || b->spec->dry_run)
+    {
+      add_mount (b, MOUNT_SYMLINK, target, link, FALSE);
+      return;
+    }
+  dir_fd = open (b->spec->app_dirs->xdg_run, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (dir_fd >= 0)
+    {
+      if (symlinkat (target, dir_fd, name) != 0 && errno != EEXIST && !b->quiet)
+        g_printerr ("fauxpak: cannot link %s/%s: %s\n", b->spec->app_dirs->xdg_run, name, g_strerror (errno));
+      close (dir_fd);
+    }
+}
+
+/* A member of $XDG_RUNTIME_DIR that Flatpak keeps in /run/flatpak and
+ * links from there: $XDG_RUNTIME_DIR/NAME -> ../../flatpak/NAME. */
+static void
+add_runtime_dir_link (Builder *b, const char *name)
+{
+  g_autofree char *target = g_build_filename ("../../flatpak", name, NULL);
+
+  add_runtime_dir_symlink (b, name, target);
+}
+
+/* $XDG_RUNTIME_DIR/app/<app-id> is shared with the host (and with other
+ * apps granted xdg-run/app/<app-id>), for IPC such as Discord's. */
+static void
+add_app_runtime_dir (Builder *b)
+{
+  const char *app_id = b->spec->profile->app_id;
+  g_autofree char *host = g_build_filename (b->host_runtime_dir, "app", app_id, NULL);
+  g_autofree char *inside = g_build_filename ("/run/flatpak/app", app_id, NULL);
+  g_autoptr(GError) local_error = NULL;
+
+  int fd;
+
+  set_grant (b, FALSE, "$XDG_RUNTIME_DIR/app/%s (the app's own)", app_id);
+  if (b->spec->dry_run)
+    add_mount (b, MOUNT_BIND, host, inside, FALSE);
+  else
+    {
+      /* Apps write there: walked without links, bound from the fd. */
+      fd = fp_nofollow_open_dir_path (host, TRUE, &local_error);
+      if (fd < 0)
+        {
+          if (!b->quiet)
+            g_printerr ("fauxpak: not sharing %s: %s\n", host, local_error->message);
+          return;
+        }
+      add_fd_mount (b, MOUNT_BIND, fd, host, inside);
+    }
+  add_runtime_dir_link (b, "app");
 }
 
 /* bwrap's monitor closes inherited fds, so the launcher's lock cannot
  * outlive the exec; the sandbox's init takes its own through --lock-file
- * and holds it until the last process inside is gone. */
+ * and holds it until the last process inside is gone. The instance
+ * directory shows read-only at /run/flatpak/.flatpak/<id>, linked from
+ * $XDG_RUNTIME_DIR/.flatpak, as Flatpak shows it. */
 static void
 add_instance_lock (Builder *b)
 {
+  g_autofree char *dir = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *inside = NULL;
+  g_autofree char *lock = NULL;
+
   if (b->spec->instance_ref == NULL)
     return;
   set_grant (b, FALSE, "instance lock");
-  apply_mount (b, MOUNT_RO_BIND, b->spec->instance_ref, "/run/flatpak/.ref", FALSE);
-  fp_bwrap_add_args (b->bwrap, "--lock-file", "/run/flatpak/.ref", NULL);
+  dir = g_path_get_dirname (b->spec->instance_ref);
+  id = g_path_get_basename (dir);
+  inside = g_build_filename ("/run/flatpak/.flatpak", id, NULL);
+  lock = g_build_filename (inside, ".ref", NULL);
+  apply_mount (b, MOUNT_RO_BIND, dir, inside, FALSE);
+  fp_bwrap_add_args (b->bwrap, "--lock-file", lock, NULL);
+  add_runtime_dir_link (b, ".flatpak");
 }
 
 static gboolean
 add_flatpak_info (Builder *b, GError **error)
 {
-  g_autofree char *link = g_build_filename (b->sandbox_runtime_dir, "flatpak-info", NULL);
-
   set_grant (b, FALSE, "/.flatpak-info");
   if (!fp_bwrap_add_data (b->bwrap, "--ro-bind-data", "flatpak-info",
                           b->spec->flatpak_info, "/.flatpak-info", error))
     return FALSE;
   note_layer (b, MOUNT_DATA, NULL, "/.flatpak-info", b->grant, FALSE);
-  add_mount (b, MOUNT_SYMLINK, "../../../.flatpak-info", link, FALSE);
+  add_runtime_dir_symlink (b, "flatpak-info", "../../../.flatpak-info");
+  return TRUE;
+}
+
+/* Special filesystem locations laid out by add_run_host_grants. */
+static const char *const run_host_grants[] = { "host-os", "host-etc", NULL };
+
+static gboolean
+grant_of (Builder *b, const char *location)
+{
+  gpointer mode;
+
+  return g_hash_table_lookup_extended (b->context->filesystems, location, NULL, &mode) &&
+         GPOINTER_TO_INT (mode) != FP_FILESYSTEM_NONE;
+}
+
+/* `home` or `host` (which Flatpak counts as home access) granted. */
+static gboolean
+home_granted (Builder *b)
+{
+  return grant_of (b, "home") || grant_of (b, "host");
+}
+
+/* Binds the app-owned directory `relative` of `app_dir` at `dest`:
+ * walked without following links (the app writes ~/.var/app/ID), created
+ * when missing, and bound from the fd, so that what was checked is what
+ * is bound. */
+static gboolean
+bind_app_owned_dir (Builder *b, const char *app_dir, const char *relative, const char *dest, GError **error)
+{
+  g_autofree char *source = g_build_filename (app_dir, relative, NULL);
+  int fd;
+
+  if (b->spec->dry_run)
+    {
+      add_mount (b, MOUNT_BIND, source, dest, FALSE);
+      return TRUE;
+    }
+  fd = fp_nofollow_open_dir_path (source, TRUE, error);
+  if (fd < 0)
+    return FALSE;
+  add_fd_mount (b, MOUNT_BIND, fd, source, dest);
+  return TRUE;
+}
+
+/* Flatpak's fixed paths for the app's own directories: /var/cache,
+ * /var/data, /var/config and /var/tmp (cache/tmp). On the host runtime
+ * the host's font cache, which belongs with its fonts in /usr, shows
+ * through /var/cache/fontconfig, read-only: without it every fontconfig
+ * client in the sandbox scans the fonts again (30x slower). */
+static gboolean
+add_var_app_dirs (Builder *b, const char *app_dir, GError **error)
+{
+  static const struct { const char *relative; const char *dest; } dirs[] = {
+    { "cache", "/var/cache" }, { "data", "/var/data" }, { "config", "/var/config" },
+    { "cache/tmp", "/var/tmp" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (dirs); i++)
+    if (!bind_app_owned_dir (b, app_dir, dirs[i].relative, dirs[i].dest, error))
+      return FALSE;
+  if (b->spec->profile->runtime == FP_RUNTIME_HOST && g_file_test ("/var/cache/fontconfig", G_FILE_TEST_IS_DIR))
+    add_mount (b, MOUNT_RO_BIND, "/var/cache/fontconfig", "/var/cache/fontconfig", FALSE);
   return TRUE;
 }
 
@@ -656,10 +964,13 @@ add_home_and_app_data (Builder *b, GError **error)
   g_autoptr(GPtrArray) persistent = fp_sorted_keys (b->context->persistent);
 
   g_autofree char *apps_dir = g_path_get_dirname (app_dir);
-  int app_fd;
 
   set_grant (b, FALSE, "the app's own data");
-  add_mount (b, MOUNT_DIR, NULL, b->home, FALSE);
+  /* A tmpfs, not a directory of the root: a home under /tmp would
+   * otherwise be a directory in the /tmp the app's instances share, and
+   * keep what one launch put there for the next (settle_home_mount makes
+   * it a plain directory when a grant shares what is above it). */
+  add_mount (b, MOUNT_TMPFS, NULL, b->home, FALSE);
   /* Other apps' data stays hidden under a grant of home or host, as
    * Flatpak hides it; the app's own directory goes on top. */
   add_mount (b, MOUNT_TMPFS, NULL, apps_dir, FALSE);
@@ -670,51 +981,60 @@ add_home_and_app_data (Builder *b, GError **error)
       fp_bwrap_set_env (b->bwrap, env_names[i], dir);
     }
   if (b->spec->dry_run)
+    add_mount (b, MOUNT_BIND, app_dir, app_dir, FALSE);
+  else
     {
-      add_mount (b, MOUNT_BIND, app_dir, app_dir, FALSE);
-      for (guint i = 0; i < persistent->len; i++)
+      int app_fd;
+
+      /* The app writes all of ~/.var/app/<app-id>: any element may be a
+       * link it planted for this launch to follow (a persistent directory
+       * pointed at / or ~ is Flatpak's CVE-2024-42472). Each is walked
+       * without following links, created when missing, mounted from the fd. */
+      for (guint i = 0; subdirs[i] != NULL; i++)
         {
-          const char *name = g_ptr_array_index (persistent, i);
-          g_autofree char *source = g_build_filename (app_dir, name, NULL);
-          g_autofree char *dest = g_build_filename (b->home, name, NULL);
+          g_autofree char *dir = g_build_filename (app_dir, subdirs[i], NULL);
+          int fd = fp_nofollow_open_dir_path (dir, TRUE, error);
 
-          set_grant (b, FALSE, "--persist=%s (the app's own data)", name);
-          add_mount (b, MOUNT_BIND, source, dest, FALSE);
+          if (fd < 0)
+            return FALSE;
+          close (fd);
         }
-      return TRUE;
-    }
-
-  /* The app writes all of ~/.var/app/<app-id>: any element may be a link
-   * it planted for this launch to follow (a persistent directory pointed
-   * at / or ~ is Flatpak's CVE-2024-42472). Each is walked without
-   * following links, created when missing, and mounted from the fd. */
-  for (guint i = 0; subdirs[i] != NULL; i++)
-    {
-      g_autofree char *dir = g_build_filename (app_dir, subdirs[i], NULL);
-      int fd = fp_nofollow_open_dir_path (dir, TRUE, error);
-
-      if (fd < 0)
+      app_fd = fp_nofollow_open_dir_path (app_dir, FALSE, error);
+      if (app_fd < 0)
         return FALSE;
-      close (fd);
+      add_fd_mount (b, MOUNT_BIND, app_fd, app_dir, app_dir);
     }
-  app_fd = fp_nofollow_open_dir_path (app_dir, FALSE, error);
-  if (app_fd < 0)
+  if (!add_var_app_dirs (b, app_dir, error))
     return FALSE;
-  add_fd_mount (b, MOUNT_BIND, app_fd, app_dir, app_dir);
 
-  for (guint i = 0; i < persistent->len; i++)
+  /* As under Flatpak, a persistent directory is moot when home is shared. */
+  for (guint i = 0; !home_granted (b) && i < persistent->len; i++)
     {
       const char *name = g_ptr_array_index (persistent, i);
-      g_autofree char *source = g_build_filename (app_dir, name, NULL);
       g_autofree char *dest = g_build_filename (b->home, name, NULL);
-      int fd = fp_nofollow_open_dir_path (source, TRUE, error);
 
       set_grant (b, FALSE, "--persist=%s (the app's own data)", name);
-      if (fd < 0)
+      if (!bind_app_owned_dir (b, app_dir, name, dest, error))
         return FALSE;
-      add_fd_mount (b, MOUNT_BIND, fd, source, dest);
     }
   return TRUE;
+}
+
+/* The user-dirs.dirs key of an xdg-* user directory, or NULL. */
+static const char *
+xdg_user_dir_key (const char *name)
+{
+  static const struct { const char *name; const char *key; } keys[] = {
+    { "xdg-desktop", "XDG_DESKTOP_DIR" }, { "xdg-documents", "XDG_DOCUMENTS_DIR" },
+    { "xdg-download", "XDG_DOWNLOAD_DIR" }, { "xdg-music", "XDG_MUSIC_DIR" },
+    { "xdg-pictures", "XDG_PICTURES_DIR" }, { "xdg-public-share", "XDG_PUBLICSHARE_DIR" },
+    { "xdg-templates", "XDG_TEMPLATES_DIR" }, { "xdg-videos", "XDG_VIDEOS_DIR" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (keys); i++)
+    if (g_str_equal (keys[i].name, name))
+      return keys[i].key;
+  return NULL;
 }
 
 static char *
@@ -875,10 +1195,128 @@ resolve_filesystem (Builder *b, const char *location, char **source, char **dest
   return TRUE;
 }
 
+/* --nofilesystem under a wider grant (home, say, without ~/.ssh): an
+ * empty tmpfs over the directory, as Flatpak hides it. */
+static void
+hide_filesystem (Builder *b, const char *source, const char *dest)
+{
+  if (!g_file_test (source, G_FILE_TEST_IS_DIR) || g_file_test (source, G_FILE_TEST_IS_SYMLINK) ||
+      is_reserved (b, dest) || fp_path_is_under (b->home, dest))
+    return;
+  add_mount (b, MOUNT_TMPFS, NULL, dest, FALSE);
+}
+
+/* The user-dirs.dirs line for a granted xdg-download etc., which Flatpak
+ * writes for the app (GLib finds Downloads through it). */
+static void
+note_user_dir (Builder *b, const char *location, const char *source, GString *user_dirs)
+{
+  g_autofree char *base = g_strndup (location, strcspn (location, "/"));
+  const char *key = xdg_user_dir_key (base);
+  g_autofree char *dir = NULL;
+
+  if (key == NULL || !g_file_test (source, G_FILE_TEST_EXISTS))
+    return;
+  dir = xdg_dir_for (base);
+  (void) b;
+  g_string_append_printf (user_dirs, "%s=\"%s\"\n", key, dir);
+}
+
+/* xdg-config/NAME, xdg-data/NAME, xdg-cache/NAME also appear in the
+ * app's own XDG_CONFIG_HOME (and so on), where the app looks for them:
+ * a granted GTK settings.ini or font directory takes effect. */
+static void
+add_xdg_in_app_dir (Builder *b, const char *location, const char *source, FpFilesystemMode mode)
+{
+  static const struct { const char *prefix; const char *where; } dirs[] = {
+    { "xdg-config/", "config" }, { "xdg-data/", "data" }, { "xdg-cache/", "cache" },
+  };
+  g_autofree char *app_dir = fp_sandbox_app_data_dir (b->spec->profile->app_id);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (dirs); i++)
+    {
+      const char *rest = location + strlen (dirs[i].prefix);
+      g_autofree char *dest = NULL;
+
+      if (!g_str_has_prefix (location, dirs[i].prefix) || *rest == '\0')
+        continue;
+      if (!g_file_test (source, G_FILE_TEST_IS_DIR) && !g_file_test (source, G_FILE_TEST_IS_REGULAR))
+        return;
+      dest = g_build_filename (app_dir, dirs[i].where, rest, NULL);
+      add_grant_through_link (b, source, dest, mode);
+      return;
+    }
+}
+
+/* With home shared the app reads the host's user-dirs.dirs (at its own
+ * XDG_CONFIG_HOME); otherwise one naming just the granted directories. */
+static void
+add_user_dirs_file (Builder *b, const char *contents)
+{
+  g_autofree char *app_dir = fp_sandbox_app_data_dir (b->spec->profile->app_id);
+  g_autofree char *dest = g_build_filename (app_dir, "config", "user-dirs.dirs", NULL);
+
+  if (home_granted (b))
+    {
+      g_autofree char *host = g_build_filename (g_get_user_config_dir (), "user-dirs.dirs", NULL);
+
+      if (g_file_test (host, G_FILE_TEST_IS_REGULAR))
+        add_mount (b, MOUNT_RO_BIND, host, dest, FALSE);
+    }
+  else if (*contents != '\0')
+    add_data_mount (b, "user-dirs.dirs", contents, dest);
+}
+
+/* host-os, host-etc, and host (which implies both), laid out under
+ * /run/host as Flatpak does: /usr, the merged-/usr links (or directories)
+ * and, for the OS without its /etc, the parts of /etc libraries need.
+ * Read-only whatever the mode (see README: a writable host /usr or /etc
+ * only matters to root, and fauxpak runs root's apps too). */
+static void
+add_run_host_grants (Builder *b)
+{
+  static const char *const usr_merged[] = { "bin", "lib", "lib32", "lib64", "libx32", "sbin", NULL };
+  static const char *const libs_need_etc[] = { "ld.so.cache", "alternatives", NULL };
+  gboolean host = grant_of (b, "host");
+  gboolean os = host || grant_of (b, "host-os");
+  gboolean etc = host || grant_of (b, "host-etc");
+
+  if (os)
+    {
+      add_mount (b, MOUNT_RO_BIND, "/usr", "/run/host/usr", FALSE);
+      if (g_file_test ("/var/usrlocal", G_FILE_TEST_IS_DIR))
+        add_mount (b, MOUNT_RO_BIND, "/var/usrlocal", "/run/host/var/usrlocal", FALSE);
+      for (guint i = 0; usr_merged[i] != NULL; i++)
+        {
+          g_autofree char *path = g_build_filename ("/", usr_merged[i], NULL);
+          g_autofree char *inside = g_build_filename ("/run/host", usr_merged[i], NULL);
+          g_autofree char *target = g_file_read_link (path, NULL);
+
+          if (target != NULL && g_str_has_prefix (target, "usr/"))
+            add_mount (b, MOUNT_SYMLINK, target, inside, FALSE);
+          else if (target != NULL && g_str_has_prefix (target, "/usr/"))
+            add_mount (b, MOUNT_SYMLINK, target + 1, inside, FALSE);
+          else if (g_file_test (path, G_FILE_TEST_IS_DIR))
+            add_mount (b, MOUNT_RO_BIND, path, inside, FALSE);
+        }
+      for (guint i = 0; !etc && libs_need_etc[i] != NULL; i++)
+        {
+          g_autofree char *path = g_build_filename ("/etc", libs_need_etc[i], NULL);
+          g_autofree char *inside = g_build_filename ("/run/host/etc", libs_need_etc[i], NULL);
+
+          if (g_file_test (path, G_FILE_TEST_EXISTS))
+            add_mount (b, MOUNT_RO_BIND, path, inside, FALSE);
+        }
+    }
+  if (etc)
+    add_mount (b, MOUNT_RO_BIND, "/etc", "/run/host/etc", FALSE);
+}
+
 static gboolean
 add_filesystems (Builder *b, GError **error)
 {
   g_autoptr(GPtrArray) locations = fp_sorted_keys (b->context->filesystems);
+  g_autoptr(GString) user_dirs = g_string_new ("");
 
   for (guint i = 0; i < locations->len; i++)
     {
@@ -887,25 +1325,25 @@ add_filesystems (Builder *b, GError **error)
       g_autofree char *source = NULL;
       g_autofree char *dest = NULL;
 
-      if (mode == FP_FILESYSTEM_NONE)
-        continue;
+      if (g_strv_contains (run_host_grants, location))
+        continue;  /* add_run_host_grants */
       set_grant (b, TRUE, "--filesystem=%s%s", location,
                  mode == FP_FILESYSTEM_READ_ONLY ? ":ro" : mode == FP_FILESYSTEM_CREATE ? ":create" : "");
       if (g_str_equal (location, "host"))
         {
-          add_host_grant (b, mode);
-          continue;
-        }
-      if (g_str_equal (location, "host-os") || g_str_equal (location, "host-etc"))
-        {
-          const char *host_path = g_str_equal (location, "host-os") ? "/usr" : "/etc";
-          g_autofree char *sandbox_path = g_build_filename ("/run/host", host_path, NULL);
-
-          apply_mount (b, MOUNT_RO_BIND, host_path, sandbox_path, FALSE);
+          if (mode != FP_FILESYSTEM_NONE)
+            add_host_grant (b, mode);
           continue;
         }
       if (!resolve_filesystem (b, location, &source, &dest))
         continue;
+      if (mode == FP_FILESYSTEM_NONE)
+        {
+          hide_filesystem (b, source, dest);
+          continue;
+        }
+      note_user_dir (b, location, source, user_dirs);
+      add_xdg_in_app_dir (b, location, source, mode);
       /* What is missing is made without following links: a parent the app
        * can write (another grant) may hold one it planted. */
       if (mode == FP_FILESYSTEM_CREATE && !b->spec->dry_run && !is_reserved (b, dest) &&
@@ -923,7 +1361,26 @@ add_filesystems (Builder *b, GError **error)
         continue;
       add_grant_through_link (b, source, dest, mode);
     }
+  add_run_host_grants (b);
+  add_user_dirs_file (b, user_dirs->str);
   return TRUE;
+}
+
+/* --device=shm: the host's /dev/shm (on Debian with sysvinit a link to
+ * /run/shm: its target); per-app-dev-shm: the one all instances of the
+ * app share; otherwise the sandbox's own, inside its /dev. */
+static void
+add_dev_shm (Builder *b)
+{
+  if (fp_context_has (b->context, FP_FLAGS_DEVICES, FP_DEVICE_SHM))
+    {
+      g_autofree char *real = realpath ("/dev/shm", NULL);
+
+      if (real != NULL)
+        apply_mount (b, MOUNT_BIND, real, "/dev/shm", FALSE);
+    }
+  else if (b->per_app_dev_shm != NULL)
+    apply_mount (b, MOUNT_BIND, b->per_app_dev_shm, "/dev/shm", FALSE);
 }
 
 static void
@@ -934,11 +1391,11 @@ add_devices (Builder *b)
     { FP_DEVICE_KVM, { "/dev/kvm" } },
     { FP_DEVICE_INPUT, { "/dev/input" } },
     { FP_DEVICE_USB, { "/dev/bus/usb" } },
-    { FP_DEVICE_SHM, { "/dev/shm" } },
   };
 
   if (fp_context_has (b->context, FP_FLAGS_DEVICES, FP_DEVICE_ALL))
     return;
+  add_dev_shm (b);
   for (gsize i = 0; i < G_N_ELEMENTS (devices); i++)
     {
       if (!fp_context_has (b->context, FP_FLAGS_DEVICES, devices[i].device))
@@ -1017,6 +1474,45 @@ add_documents (Builder *b)
   add_mount (b, MOUNT_BIND, by_app, "/run/flatpak/doc", FALSE);
 }
 
+/* TRUE when the last mount at or above `path` was made at `dest`. */
+static gboolean
+layers_last_at_or_above_is (GPtrArray *layers, const char *path, const char *dest)
+{
+  for (guint i = layers->len; i > 0; i--)
+    {
+      const Layer *layer = g_ptr_array_index (layers, i - 1);
+
+      if (fp_path_is_under (path, layer->dest))
+        return g_str_equal (layer->dest, dest);
+    }
+  return FALSE;
+}
+
+/* A symlink at `path` in the /tmp the app's instances share: made there
+ * on the host (bwrap cannot make a link where an earlier instance left
+ * one), each directory on the way opened without following links, for
+ * the app writes there. A link already in its place is kept. */
+static void
+add_shared_tmp_symlink (Builder *b, const char *target, const char *path)
+{
+  g_autofree char *parent = g_path_get_dirname (path + strlen ("/tmp"));
+  g_autofree char *name = g_path_get_basename (path);
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *host_parent = g_build_filename (b->per_app_tmp, parent, NULL);
+  int fd = fp_nofollow_open_dir_path (host_parent, TRUE, &local_error);
+
+  if (fd < 0)
+    {
+      if (!b->quiet)
+        g_printerr ("fauxpak: no link at %s in the sandbox: %s\n", path, local_error->message);
+      return;
+    }
+  if (symlinkat (target, fd, name) != 0 && errno != EEXIST && !b->quiet)
+    g_printerr ("fauxpak: no link at %s in the sandbox: %s\n", path, g_strerror (errno));
+  close (fd);
+  note_layer (b, MOUNT_DATA, NULL, path, b->grant, FALSE);
+}
+
 /* xdg-desktop-portal hands out paths under its own mount point, which is
  * $XDG_RUNTIME_DIR/doc of the host: the same place as in the sandbox when
  * that is /run/user/UID, as on a desktop. Where it is not, a symlink there
@@ -1035,55 +1531,120 @@ add_documents_alias (Builder *b)
   set_grant (b, FALSE, "documents (the app's own)");
   if (g_str_equal (mount, inside) || layers_show (b->layers, mount))
     return;
+  if (b->per_app_tmp != NULL && !b->spec->dry_run && fp_path_is_under (mount, "/tmp") &&
+      layers_last_at_or_above_is (b->layers, mount, "/tmp"))
+    {
+      add_shared_tmp_symlink (b, inside, mount);
+      return;
+    }
   apply_mount (b, MOUNT_SYMLINK, inside, mount, FALSE);
 }
 
-static void
-add_display_sockets (Builder *b)
+/* Wayland as Flatpak binds it: the host's socket at /run/flatpak/NAME,
+ * linked from $XDG_RUNTIME_DIR, NAME the host's WAYLAND_DISPLAY when it
+ * is a plain wayland-N, wayland-0 otherwise. TRUE when bound. */
+static gboolean
+add_wayland_socket (Builder *b)
+{
+  const char *name = g_getenv ("WAYLAND_DISPLAY");
+  g_autofree char *host = NULL;
+  g_autofree char *inside = NULL;
+  struct stat st;
+
+  if (name == NULL)
+    name = "wayland-0";
+  host = name[0] == '/' ? g_strdup (name) : g_build_filename (b->host_runtime_dir, name, NULL);
+  if (!g_str_has_prefix (name, "wayland-") || strchr (name, '/') != NULL)
+    name = "wayland-0";
+  if (stat (host, &st) != 0 || !S_ISSOCK (st.st_mode))
+    return FALSE;
+  inside = g_build_filename ("/run/flatpak", name, NULL);
+  add_mount (b, MOUNT_RO_BIND, host, inside, FALSE);
+  add_runtime_dir_link (b, name);
+  fp_bwrap_set_env (b->bwrap, "WAYLAND_DISPLAY", name);
+  return TRUE;
+}
+
+/* X11 as Flatpak gives it: the display's socket at its own path (DISPLAY
+ * unchanged) and an Xauthority holding only that display's cookies from
+ * this machine. /tmp/.X11-unix is always a fresh tmpfs, so a shared /tmp
+ * never shows the host's X sockets. */
+static gboolean
+add_x11 (Builder *b, gboolean allowed, GError **error)
+{
+  const char *value = g_getenv ("DISPLAY");
+  g_auto(FpX11Display) display = { 0 };
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GBytes) cookies = NULL;
+
+  add_mount (b, MOUNT_TMPFS, NULL, "/tmp/.X11-unix", FALSE);
+  if (!allowed || value == NULL)
+    return TRUE;
+  if (!fp_x11_parse_display (value, &display, &local_error))
+    {
+      if (!b->quiet)
+        g_printerr ("fauxpak: no X11 for the sandbox: %s\n", local_error->message);
+      return TRUE;
+    }
+  if (display.socket != NULL && g_file_test (display.socket, G_FILE_TEST_EXISTS))
+    add_mount (b, MOUNT_RO_BIND, display.socket, display.socket, FALSE);
+  else if (!fp_context_has (b->context, FP_FLAGS_SHARED, FP_SHARE_NETWORK))
+    {
+      /* Only an abstract socket or TCP could reach it: the network. */
+      if (!b->quiet)
+        g_printerr ("fauxpak: X11 display %s has no socket in /tmp/.X11-unix; "
+                    "reaching it needs --share=network\n", value);
+    }
+  fp_bwrap_set_env (b->bwrap, "DISPLAY", value);
+  cookies = fp_x11_xauthority_for (&display);
+  if (!fp_bwrap_add_data (b->bwrap, "--ro-bind-data", "Xauthority", cookies, "/run/flatpak/Xauthority", error))
+    return FALSE;
+  note_layer (b, MOUNT_DATA, NULL, "/run/flatpak/Xauthority", b->grant, FALSE);
+  fp_bwrap_set_env (b->bwrap, "XAUTHORITY", "/run/flatpak/Xauthority");
+  return TRUE;
+}
+
+/* fallback-x11 means X11 only where Wayland is not bound, whatever else
+ * is granted: x11 + fallback-x11 + wayland gives Wayland alone (Flatpak's
+ * rule, and what build-finish writes for many Flathub apps). */
+static gboolean
+add_display_sockets (Builder *b, GError **error)
 {
   const FpContext *ctx = b->context;
   gboolean have_wayland = FALSE;
-  const char *display = g_getenv ("DISPLAY");
+  gboolean allow_x11;
 
   if (fp_context_has (ctx, FP_FLAGS_SOCKETS, FP_SOCKET_WAYLAND))
+    have_wayland = add_wayland_socket (b);
+  if (fp_context_has (ctx, FP_FLAGS_SOCKETS, FP_SOCKET_FALLBACK_X11))
+    allow_x11 = !have_wayland;
+  else
+    allow_x11 = fp_context_has (ctx, FP_FLAGS_SOCKETS, FP_SOCKET_X11);
+  return add_x11 (b, allow_x11, error);
+}
+
+/* PulseAudio as Flatpak gives it: the socket at /run/flatpak/pulse/native
+ * with a client config that turns shared memory off, and ALSA's /dev/snd
+ * (Flatpak reads pulseaudio as sound in general). */
+static gboolean
+add_pulseaudio (Builder *b, GError **error)
+{
+  g_autofree char *host = g_build_filename (b->host_runtime_dir, "pulse", "native", NULL);
+  g_autoptr(GBytes) config = g_bytes_new_static ("enable-shm=no\n", strlen ("enable-shm=no\n"));
+
+  if (g_file_test (host, G_FILE_TEST_EXISTS))
     {
-      const char *name = g_getenv ("WAYLAND_DISPLAY");
-      g_autofree char *host = NULL;
-      g_autofree char *inside = g_build_filename (b->sandbox_runtime_dir, "wayland-0", NULL);
-
-      set_grant (b, FALSE, "--socket=wayland");
-      if (name == NULL)
-        name = "wayland-0";
-      host = g_path_is_absolute (name) ? g_strdup (name) : g_build_filename (b->host_runtime_dir, name, NULL);
-      if (add_socket (b, host, inside))
-        {
-          fp_bwrap_set_env (b->bwrap, "WAYLAND_DISPLAY", "wayland-0");
-          have_wayland = TRUE;
-        }
+      if (!fp_bwrap_add_data (b->bwrap, "--ro-bind-data", "pulseaudio", config, "/run/flatpak/pulse/config", error))
+        return FALSE;
+      note_layer (b, MOUNT_DATA, NULL, "/run/flatpak/pulse/config", b->grant, FALSE);
+      add_mount (b, MOUNT_RO_BIND, host, "/run/flatpak/pulse/native", FALSE);
+      add_runtime_dir_link (b, "pulse");
+      fp_bwrap_set_env (b->bwrap, "PULSE_SERVER", "unix:/run/flatpak/pulse/native");
+      fp_bwrap_set_env (b->bwrap, "PULSE_CLIENTCONFIG", "/run/flatpak/pulse/config");
     }
-
-  if ((fp_context_has (ctx, FP_FLAGS_SOCKETS, FP_SOCKET_X11) ||
-       (fp_context_has (ctx, FP_FLAGS_SOCKETS, FP_SOCKET_FALLBACK_X11) && !have_wayland)) &&
-      display != NULL && display[0] == ':')
-    {
-      g_autofree char *number = g_strndup (display + 1, strcspn (display + 1, "."));
-      g_autofree char *socket_name = g_strconcat ("X", number, NULL);
-      g_autofree char *socket = g_build_filename ("/tmp/.X11-unix", socket_name, NULL);
-      const char *xauthority = g_getenv ("XAUTHORITY");
-
-      set_grant (b, FALSE, "--socket=%s", fp_context_has (ctx, FP_FLAGS_SOCKETS, FP_SOCKET_X11) ? "x11" : "fallback-x11");
-      if (add_socket (b, socket, "/tmp/.X11-unix/X99"))
-        {
-          fp_bwrap_set_env (b->bwrap, "DISPLAY", ":99.0");
-          if (xauthority != NULL && g_file_test (xauthority, G_FILE_TEST_IS_REGULAR))
-            {
-              g_autofree char *inside = g_build_filename (b->sandbox_runtime_dir, "Xauthority", NULL);
-
-              add_mount (b, MOUNT_RO_BIND, xauthority, inside, FALSE);
-              fp_bwrap_set_env (b->bwrap, "XAUTHORITY", inside);
-            }
-        }
-    }
+  if (g_file_test ("/dev/snd", G_FILE_TEST_IS_DIR))
+    add_mount (b, MOUNT_DEV_BIND, "/dev/snd", "/dev/snd", FALSE);
+  return TRUE;
 }
 
 /* Where the host's gpg-agent listens, as Flatpak asks: gpgconf knows
@@ -1104,27 +1665,18 @@ gpg_agent_socket (void)
   return NULL;
 }
 
-static void
-add_sockets (Builder *b)
+static gboolean
+add_sockets (Builder *b, GError **error)
 {
   const FpContext *ctx = b->context;
   const char *rt = b->host_runtime_dir;
   const char *srt = b->sandbox_runtime_dir;
 
-  add_display_sockets (b);
-
-  if (fp_context_has (ctx, FP_FLAGS_SOCKETS, FP_SOCKET_PULSEAUDIO))
-    {
-      g_autofree char *host = g_build_filename (rt, "pulse", "native", NULL);
-      g_autofree char *inside = g_build_filename (srt, "pulse", "native", NULL);
-
-      set_grant (b, FALSE, "--socket=pulseaudio");
-      if (add_socket (b, host, inside))
-        {
-          g_autofree char *server = g_strconcat ("unix:", inside, NULL);
-          fp_bwrap_set_env (b->bwrap, "PULSE_SERVER", server);
-        }
-    }
+  if (!add_display_sockets (b, error))
+    return FALSE;
+  set_grant (b, FALSE, "--socket=pulseaudio");
+  if (fp_context_has (ctx, FP_FLAGS_SOCKETS, FP_SOCKET_PULSEAUDIO) && !add_pulseaudio (b, error))
+    return FALSE;
   if (fp_context_has (ctx, FP_FLAGS_SOCKETS, FP_SOCKET_PIPEWIRE))
     {
       g_autofree char *host = g_build_filename (rt, "pipewire-0", NULL);
@@ -1137,12 +1689,12 @@ add_sockets (Builder *b)
    * decided with the launch, in fp_dbus_plan_new. */
   if (b->spec->session_bus_socket != NULL)
     {
-      g_autofree char *inside = g_build_filename (srt, "bus", NULL);
-
       set_grant (b, FALSE, fp_context_has (ctx, FP_FLAGS_SOCKETS, FP_SOCKET_SESSION_BUS)
                              ? "--socket=session-bus (unfiltered)" : "session bus (filtered by the D-Bus proxy)");
-      add_bus_socket (b, b->spec->session_bus_socket, b->spec->session_bus_proxied, inside,
+      /* Where Flatpak puts it, linked from $XDG_RUNTIME_DIR/bus. */
+      add_bus_socket (b, b->spec->session_bus_socket, b->spec->session_bus_proxied, "/run/flatpak/bus",
                       "DBUS_SESSION_BUS_ADDRESS");
+      add_runtime_dir_link (b, "bus");
     }
   if (b->spec->system_bus_socket != NULL)
     {
@@ -1151,13 +1703,18 @@ add_sockets (Builder *b)
       add_bus_socket (b, b->spec->system_bus_socket, b->spec->system_bus_proxied,
                       "/run/dbus/system_bus_socket", "DBUS_SYSTEM_BUS_ADDRESS");
     }
+  /* As Flatpak: GTK and Qt find the accessibility bus here (always the
+   * proxy's socket, there before the app starts). */
+  if (b->spec->a11y_socket != NULL)
+    {
+      set_grant (b, FALSE, "accessibility bus (filtered by the D-Bus proxy)");
+      add_bus_socket (b, b->spec->a11y_socket, TRUE, "/run/flatpak/at-spi-bus", "AT_SPI_BUS_ADDRESS");
+    }
   if (fp_context_has (ctx, FP_FLAGS_SOCKETS, FP_SOCKET_SSH_AUTH))
     {
-      g_autofree char *inside = g_build_filename (srt, "ssh-auth", NULL);
-
       set_grant (b, FALSE, "--socket=ssh-auth");
-      if (add_socket (b, g_getenv ("SSH_AUTH_SOCK"), inside))
-        fp_bwrap_set_env (b->bwrap, "SSH_AUTH_SOCK", inside);
+      if (add_socket (b, g_getenv ("SSH_AUTH_SOCK"), "/run/flatpak/ssh-auth"))
+        fp_bwrap_set_env (b->bwrap, "SSH_AUTH_SOCK", "/run/flatpak/ssh-auth");
     }
   if (fp_context_has (ctx, FP_FLAGS_SOCKETS, FP_SOCKET_GPG_AGENT))
     {
@@ -1183,6 +1740,7 @@ add_sockets (Builder *b)
       set_grant (b, FALSE, "--socket=cups");
       add_socket (b, "/run/cups/cups.sock", "/run/cups/cups.sock");
     }
+  return TRUE;
 }
 
 static gboolean
@@ -1223,6 +1781,29 @@ add_raw_binds (Builder *b, GError **error)
   return TRUE;
 }
 
+/* The empty home is a tmpfs (see add_home_and_app_data) unless a grant
+ * shares a directory above it (host, /home): then, as under Flatpak, home
+ * is the host's, seen through that grant, and only made sure to exist. */
+static void
+settle_home_mount (Builder *b)
+{
+  Mount *home = NULL;
+  gboolean shared_above = FALSE;
+
+  for (guint i = 0; i < b->mounts->len; i++)
+    {
+      Mount *m = g_ptr_array_index (b->mounts, i);
+
+      if (home == NULL && m->op == MOUNT_TMPFS && g_str_equal (m->dest, b->home))
+        home = m;
+      else if ((m->op == MOUNT_BIND || m->op == MOUNT_RO_BIND) && !g_str_equal (m->dest, b->home) &&
+               fp_path_is_under (b->home, m->dest) && m->source != NULL && g_str_equal (m->source, m->dest))
+        shared_above = TRUE;
+    }
+  if (home != NULL && shared_above)
+    home->op = MOUNT_DIR;
+}
+
 static int
 compare_mounts (gconstpointer a, gconstpointer b)
 {
@@ -1234,8 +1815,8 @@ compare_mounts (gconstpointer a, gconstpointer b)
 
 /* Parents before children: sorting by destination does that, and the
  * sort is stable, so an empty home comes before a grant of home itself. */
-static void
-emit_mounts (Builder *b)
+static gboolean
+emit_mounts (Builder *b, GError **error)
 {
   g_ptr_array_sort (b->mounts, compare_mounts);
   for (guint i = 0; i < b->mounts->len; i++)
@@ -1243,22 +1824,47 @@ emit_mounts (Builder *b)
       const Mount *m = g_ptr_array_index (b->mounts, i);
 
       if (m->fd >= 0)
-        apply_fd_mount (b, m);
-      else
-        apply_mount_for (b, m->op, m->source, m->dest, m->optional, m->grant, m->from_profile);
+        {
+          apply_fd_mount (b, m);
+          continue;
+        }
+      if (m->op != MOUNT_RO_DATA)
+        {
+          apply_mount_for (b, m->op, m->source, m->dest, m->optional, m->grant, m->from_profile);
+          continue;
+        }
+      if (!fp_bwrap_add_data (b->bwrap, "--ro-bind-data", m->source, m->data, m->dest, error))
+        return FALSE;
+      note_layer (b, MOUNT_DATA, NULL, m->dest, m->grant, m->from_profile);
     }
+  return TRUE;
 }
 
-/* Variables that describe the host session go first; the sandbox gets
- * its own values, set while its mounts are added, only for what it was
+/* Variables that describe the host session go first, with those Flatpak
+ * always clears (its documented list: they would lead the app to the
+ * host's modules, plugins and temporary directories); the sandbox gets its
+ * own values, set while its mounts are added, only for what it was
  * granted. */
 static void
 clear_host_environment (Builder *b)
 {
   static const char *const host_only[] = {
     "DBUS_SESSION_BUS_ADDRESS", "DBUS_SYSTEM_BUS_ADDRESS", "WAYLAND_DISPLAY", "DISPLAY",
-    "XAUTHORITY", "PULSE_SERVER", "SSH_AUTH_SOCK", "XDG_RUNTIME_DIR", "XDG_SESSION_ID",
-    "FLATPAK_ID", "container", NULL
+    "XAUTHORITY", "PULSE_SERVER", "PULSE_CLIENTCONFIG", "SSH_AUTH_SOCK", "XDG_RUNTIME_DIR",
+    "XDG_SESSION_ID", "AT_SPI_BUS_ADDRESS", "FLATPAK_ID", "container",
+    /* Flatpak's own list (flatpak-run(1)) */
+    "LD_LIBRARY_PATH", "LD_PRELOAD", "LD_AUDIT", "TEMP", "TEMPDIR", "TMP", "TMPDIR",
+    "PYTHONPATH", "PERLLIB", "PERL5LIB", "XCURSOR_PATH", "GST_PLUGIN_PATH_1_0", "GST_REGISTRY",
+    "GST_REGISTRY_1_0", "GST_PLUGIN_PATH", "GST_PLUGIN_SYSTEM_PATH", "GST_PLUGIN_SCANNER",
+    "GST_PLUGIN_SCANNER_1_0", "GST_PLUGIN_SYSTEM_PATH_1_0", "GST_PRESET_PATH", "GST_PTP_HELPER",
+    "GST_PTP_HELPER_1_0", "GST_INSTALL_PLUGINS_HELPER", "KRB5CCNAME", "XKB_CONFIG_ROOT",
+    "GIO_EXTRA_MODULES", "GDK_BACKEND", "VK_ADD_DRIVER_FILES", "VK_ADD_LAYER_PATH",
+    "VK_DRIVER_FILES", "VK_ICD_FILENAMES", "VK_LAYER_PATH", "__EGL_EXTERNAL_PLATFORM_CONFIG_DIRS",
+    "__EGL_EXTERNAL_PLATFORM_CONFIG_FILENAMES", "__EGL_VENDOR_LIBRARY_DIRS",
+    "__EGL_VENDOR_LIBRARY_FILENAMES", NULL
+  };
+  static const char *const host_xdg_homes[] = {
+    "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME", NULL
   };
 
   g_auto(GStrv) host = g_get_environ ();
@@ -1282,16 +1888,27 @@ clear_host_environment (Builder *b)
             fp_bwrap_unset_env (b->bwrap, name);
         }
     }
+  /* The host's own XDG homes, for apps that want to find them (Flatpak). */
+  for (guint i = 0; host_xdg_homes[i] != NULL; i++)
+    {
+      const char *value = g_getenv (host_xdg_homes[i]);
+
+      if (value != NULL)
+        {
+          g_autofree char *name = g_strconcat ("HOST_", host_xdg_homes[i], NULL);
+          fp_bwrap_set_env (b->bwrap, name, value);
+        }
+    }
+  fp_bwrap_set_env (b->bwrap, "SHELL", "/bin/sh");
 }
 
+/* The profile's variables come before the sandbox's own: as under Flatpak
+ * they cannot change where the sandbox's sockets and directories are. */
 static void
-set_environment (Builder *b)
+apply_profile_environment (Builder *b)
 {
   g_autoptr(GPtrArray) names = fp_sorted_keys (b->context->env);
 
-  fp_bwrap_set_env (b->bwrap, "FLATPAK_ID", b->spec->profile->app_id);
-  fp_bwrap_set_env (b->bwrap, "container", "flatpak");
-  fp_bwrap_set_env (b->bwrap, "XDG_RUNTIME_DIR", b->sandbox_runtime_dir);
   for (guint i = 0; i < names->len; i++)
     {
       const char *name = g_ptr_array_index (names, i);
@@ -1306,6 +1923,21 @@ set_environment (Builder *b)
     }
 }
 
+/* Who the app is and where its runtime directory is: never the profile's
+ * to change (--env=FLATPAK_ID=… or container=… would lie to the app). */
+static void
+set_sandbox_identity (Builder *b)
+{
+  g_autofree char *app_dir = fp_sandbox_app_data_dir (b->spec->profile->app_id);
+  g_autofree char *sandbox_dir = g_build_filename (app_dir, "sandbox", NULL);
+
+  fp_bwrap_set_env (b->bwrap, "FLATPAK_ID", b->spec->profile->app_id);
+  fp_bwrap_set_env (b->bwrap, "container", "flatpak");
+  fp_bwrap_set_env (b->bwrap, "XDG_RUNTIME_DIR", b->sandbox_runtime_dir);
+  fp_bwrap_set_env (b->bwrap, "FLATPAK_SANDBOX_DIR", sandbox_dir);
+  if (!g_hash_table_contains (b->context->env, "PS1"))
+    fp_bwrap_set_env (b->bwrap, "PS1", "[📦 $FLATPAK_ID \\W]\\$ ");
+}
 
 static void
 builder_init (Builder *b, const FpSandboxSpec *spec, FpBwrap *bwrap)
@@ -1320,6 +1952,8 @@ builder_init (Builder *b, const FpSandboxSpec *spec, FpBwrap *bwrap)
     .mounts = g_ptr_array_new_with_free_func ((GDestroyNotify) mount_free),
     .layers = g_ptr_array_new_with_free_func ((GDestroyNotify) layer_free),
     .runtime_groups = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_group_free),
+    .per_app_tmp = spec->app_dirs ? g_strdup (spec->app_dirs->tmp) : NULL,
+    .per_app_dev_shm = spec->app_dirs ? g_strdup (spec->app_dirs->dev_shm) : NULL,
   };
 }
 
@@ -1329,6 +1963,8 @@ builder_clear (Builder *b)
   g_free (b->grant);
   g_free (b->home);
   g_free (b->sandbox_runtime_dir);
+  g_free (b->per_app_tmp);
+  g_free (b->per_app_dev_shm);
   g_ptr_array_unref (b->mounts);
   g_clear_pointer (&b->layers, g_ptr_array_unref);
   g_ptr_array_unref (b->runtime_groups);
@@ -1479,18 +2115,22 @@ add_filesystem_layout (Builder *b, GError **error)
   add_base_filesystem (b);
   if (!add_runtime (b, error))
     return FALSE;
-  add_mount (b, MOUNT_DIR, NULL, b->sandbox_runtime_dir, FALSE);
-  if (!add_flatpak_info (b, error))
+  add_runtime_dir (b);
+  if (!add_flatpak_info (b, error) || !add_run_host_files (b, error))
     return FALSE;
   add_instance_lock (b);
+  add_app_runtime_dir (b);
   if (!add_home_and_app_data (b, error))
     return FALSE;
   if (!add_filesystems (b, error))
     return FALSE;
   add_devices (b);
-  add_sockets (b);
+  if (!add_sockets (b, error))
+    return FALSE;
   add_documents (b);
-  emit_mounts (b);
+  settle_home_mount (b);
+  if (!emit_mounts (b, error))
+    return FALSE;
   if (!add_raw_binds (b, error))
     return FALSE;
   add_documents_alias (b);
@@ -1524,10 +2164,11 @@ fp_sandbox_build (const FpSandboxSpec *spec,
   if (!fp_seccomp_add_bwrap_args (bwrap, b.context, error))
     goto out;
   clear_host_environment (&b);
+  apply_profile_environment (&b);
   if (!add_filesystem_layout (&b, error) || !check_root_binds (&b, error))
     goto out;
   hand_over_runtime_groups (&b);
-  set_environment (&b);
+  set_sandbox_identity (&b);
 
   fp_bwrap_add_env_args (bwrap);
   /* Like Flatpak, start in the current directory when the sandbox sees it

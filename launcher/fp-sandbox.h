@@ -6,6 +6,7 @@
 #include <glib.h>
 #include "fp-bwrap.h"
 #include "fp-closure.h"
+#include "fp-instance.h"
 #include "fp-profile.h"
 
 G_BEGIN_DECLS
@@ -22,11 +23,13 @@ typedef struct {
   const char        *documents_mount;    /* the document portal's FUSE mount, or NULL */
   GPtrArray         *host_bus_sockets;   /* char*: sockets of the buses not granted raw, which
                                           * no grant may show (FpDbusPlan's), or NULL */
+  const char        *a11y_socket;        /* the proxy's accessibility-bus socket, or NULL */
   int                sync_fd;       /* bwrap --sync-fd; 0 or -1 for none (0 is stdin,
                                      * never ours), so a zeroed spec asks for none */
   const char        *instance_ref;  /* host .ref the sandbox keeps locked, or NULL */
   const char        *cwd;           /* the app's directory inside, or NULL: the
                                      * current one if the sandbox sees it, else home */
+  const FpAppDirs   *app_dirs;      /* what the app's instances share, or NULL */
   gboolean           dry_run;       /* change nothing on the host */
   FpClosure         *closure;       /* where runtime paths to be laid out
                                      * together are recorded, or NULL */

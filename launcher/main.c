@@ -247,6 +247,15 @@ profile_from_command_line (CommandLine *cl, int argc, char **argv, gboolean need
       fp_profile_merge_layer (profile, preset->context, source);
     }
   fp_profile_merge_layer (profile, cl->cli_context, "the command line");
+  {
+    g_autoptr(GPtrArray) extra = fp_context_to_args (cl->cli_context);
+
+    if (extra->len > 0)
+      {
+        g_ptr_array_add (extra, NULL);
+        profile->extra_args = (GStrv) g_ptr_array_steal (extra, NULL);
+      }
+  }
   if (!fp_profile_validate (profile, error) || !fp_profile_check_cwd (profile, cl->allow_wide_cwd, error))
     {
       g_clear_pointer (app_args, g_strfreev);

@@ -286,6 +286,13 @@ fp_filesystem_parse (const char        *entry,
   while (strlen (loc) > 1 && g_str_has_suffix (loc, "/"))
     loc[strlen (loc) - 1] = '\0';
 
+  /* Flatpak's other spelling of ~/… (Brave's manifest uses it). */
+  if (g_str_has_prefix (loc, "home/"))
+    {
+      char *tilde = g_strconcat ("~/", loc + strlen ("home/"), NULL);
+      g_free (loc);
+      loc = tilde;
+    }
   if (g_strv_contains (filesystem_special, loc) || loc[0] == '/' ||
       g_str_equal (loc, "~") || g_str_has_prefix (loc, "~/"))
     known = TRUE;
@@ -300,7 +307,7 @@ fp_filesystem_parse (const char        *entry,
   if (!known)
     {
       g_set_error (error, FP_ERROR, FP_ERROR_INVALID_ARGUMENT,
-                   "filesystem \"%s\" is not an absolute path, ~/path, host, host-os, host-etc, home or xdg-*[/path]",
+                   "filesystem \"%s\" is not an absolute path, ~/path, home/path, host, host-os, host-etc, home or xdg-*[/path]",
                    entry);
       return FALSE;
     }
@@ -677,8 +684,16 @@ fp_context_apply_option (FpContext  *context,
 
   for (gsize i = 0; i < G_N_ELEMENTS (flag_options); i++)
     if (g_str_equal (name, flag_options[i].name))
-      return fp_context_set_flag_by_name (context, flag_options[i].kind, value,
-                                          flag_options[i].enable, error);
+      {
+        if (!fp_context_set_flag_by_name (context, flag_options[i].kind, value,
+                                          flag_options[i].enable, error))
+          return FALSE;
+        /* As flatpak run's --socket: fallback-x11 brings x11 along (and
+         * --nosocket takes both); which one is used is decided at launch. */
+        if (flag_options[i].kind == FP_FLAGS_SOCKETS && g_str_equal (value, "fallback-x11"))
+          return fp_context_set_flag_by_name (context, FP_FLAGS_SOCKETS, "x11", flag_options[i].enable, error);
+        return TRUE;
+      }
   for (gsize i = 0; i < G_N_ELEMENTS (bus_options); i++)
     if (g_str_equal (name, bus_options[i].name))
       return fp_context_set_bus_policy (context, bus_options[i].system_bus, value,
@@ -874,4 +889,59 @@ fp_context_save_override_keyfile (const FpContext *context,
                                   GKeyFile        *keyfile)
 {
   save_keyfile (context, keyfile, TRUE);
+}
+
+/* `flatpak run` options that say what this context says, in Flatpak's
+ * spelling, for [Instance] extra-args. */
+GPtrArray *
+fp_context_to_args (const FpContext *context)
+{
+  static const char *const enable_options[FP_FLAGS_N_KINDS] = { "share", "socket", "device", "allow" };
+  static const char *const disable_options[FP_FLAGS_N_KINDS] = { "unshare", "nosocket", "nodevice", "disallow" };
+  GPtrArray *args = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) env_keys = fp_sorted_keys (context->env);
+  g_autoptr(GPtrArray) persistent = fp_sorted_keys (context->persistent);
+  g_autoptr(GPtrArray) fs_keys = fp_sorted_keys (context->filesystems);
+  GHashTable *const policies[] = { context->session_bus_policy, context->system_bus_policy };
+
+  for (int kind = 0; kind < FP_FLAGS_N_KINDS; kind++)
+    for (guint bit = 0; flag_names[kind][bit] != NULL; bit++)
+      if (context->valid[kind] & (1u << bit))
+        g_ptr_array_add (args, g_strdup_printf ("--%s=%s",
+                                                (context->enabled[kind] & (1u << bit)) ? enable_options[kind]
+                                                                                        : disable_options[kind],
+                                                flag_names[kind][bit]));
+  for (guint i = 0; i < env_keys->len; i++)
+    {
+      const char *name = g_ptr_array_index (env_keys, i);
+      const char *value = g_hash_table_lookup (context->env, name);
+
+      g_ptr_array_add (args, value != NULL ? g_strdup_printf ("--env=%s=%s", name, value)
+                                           : g_strdup_printf ("--unset-env=%s", name));
+    }
+  for (guint i = 0; i < persistent->len; i++)
+    g_ptr_array_add (args, g_strdup_printf ("--persist=%s", (char *) g_ptr_array_index (persistent, i)));
+  for (guint bus = 0; bus < G_N_ELEMENTS (policies); bus++)
+    {
+      g_autoptr(GPtrArray) names = fp_sorted_keys (policies[bus]);
+
+      for (guint i = 0; i < names->len; i++)
+        {
+          const char *name = g_ptr_array_index (names, i);
+          FpPolicy policy = GPOINTER_TO_INT (g_hash_table_lookup (policies[bus], name));
+
+          g_ptr_array_add (args, g_strdup_printf ("--%s%s-name=%s", bus == 1 ? "system-" : "",
+                                                  fp_policy_to_string (policy), name));
+        }
+    }
+  for (guint i = 0; i < fs_keys->len; i++)
+    {
+      const char *location = g_ptr_array_index (fs_keys, i);
+      FpFilesystemMode mode = GPOINTER_TO_INT (g_hash_table_lookup (context->filesystems, location));
+
+      g_ptr_array_add (args, mode == FP_FILESYSTEM_NONE
+                               ? g_strdup_printf ("--nofilesystem=%s", location)
+                               : g_strdup_printf ("--filesystem=%s%s", location, filesystem_mode_suffix (mode)));
+    }
+  return args;
 }

@@ -218,6 +218,10 @@ void fp_context_save_keyfile (const FpContext *context,
 void fp_context_save_override_keyfile (const FpContext *context,
                                        GKeyFile        *keyfile);
 
+/* The `flatpak run` options (--share=…, --filesystem=…, …) that give
+ * this context, for [Instance] extra-args. */
+GPtrArray *fp_context_to_args (const FpContext *context);
+
 /* Parses a filesystem entry into its location and mode. */
 gboolean fp_filesystem_parse (const char        *entry,
                               char             **location,

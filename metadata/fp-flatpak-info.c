@@ -58,6 +58,13 @@ fp_flatpak_info_new (const FpProfile       *profile,
     g_key_file_set_boolean (keyfile, "Instance", "session-bus-proxy", TRUE);
   if (facts->system_bus_proxy)
     g_key_file_set_boolean (keyfile, "Instance", "system-bus-proxy", TRUE);
+  /* Flatpak's run flag follows the devel feature. */
+  if (fp_context_has (profile->context, FP_FLAGS_FEATURES, FP_FEATURE_DEVEL))
+    g_key_file_set_boolean (keyfile, "Instance", "devel", TRUE);
+  if (profile->extra_args != NULL)
+    g_key_file_set_string_list (keyfile, "Instance", "extra-args",
+                                (const char *const *) profile->extra_args,
+                                g_strv_length (profile->extra_args));
 
   fp_context_save_keyfile (profile->context, keyfile);
   return keyfile;

@@ -58,6 +58,7 @@ fp_profile_free (FpProfile *profile)
   g_free (profile->desktop.icon);
   g_strfreev (profile->desktop.categories);
   g_strfreev (profile->desktop.mime_types);
+  g_strfreev (profile->extra_args);
   g_free (profile);
 }
 

@@ -40,6 +40,8 @@ typedef struct {
   gboolean runtime_host_etc;
   FpDocumentsMode documents;
   FpDesktopEntry desktop;  /* "desktop" */
+  GStrv extra_args;        /* the launch's own permission options, in flatpak run's
+                            * spelling ([Instance] extra-args), or NULL */
 } FpProfile;
 
 FpProfile *fp_profile_new (void);

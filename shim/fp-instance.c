@@ -340,6 +340,17 @@ instance_is_dead (const char *dir)
          start_time != recorded || state == 'Z' || state == 'X';
 }
 
+/* Instance ids are numbers; the per-app directories beside them are
+ * named for app ids, which always hold a dot. */
+static gboolean
+is_instance_id (const char *name)
+{
+  for (const char *p = name; *p != '\0'; p++)
+    if (!g_ascii_isdigit (*p))
+      return FALSE;
+  return *name != '\0';
+}
+
 /* Must run before fp_instance_allocate in a launching process, never
  * after: see instance_is_dead. */
 void
@@ -353,10 +364,124 @@ fp_instance_collect_garbage (void)
     {
       g_autofree char *dir = g_build_filename (base, name, NULL);
 
-      if (g_file_test (dir, G_FILE_TEST_IS_DIR) && !g_file_test (dir, G_FILE_TEST_IS_SYMLINK) &&
-          instance_is_dead (dir))
+      if (is_instance_id (name) && g_file_test (dir, G_FILE_TEST_IS_DIR) &&
+          !g_file_test (dir, G_FILE_TEST_IS_SYMLINK) && instance_is_dead (dir))
         remove_instance_dir (dir);
     }
+}
+
+void
+fp_app_dirs_clear (FpAppDirs *dirs)
+{
+  g_clear_pointer (&dirs->ref, g_free);
+  g_clear_pointer (&dirs->tmp, g_free);
+  g_clear_pointer (&dirs->xdg_run, g_free);
+  g_clear_pointer (&dirs->dev_shm, g_free);
+}
+
+static gboolean
+make_dir (const char *path, GError **error)
+{
+  if (g_mkdir_with_parents (path, 0700) == 0)
+    return TRUE;
+  {
+    int saved_errno = errno;
+
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                 "cannot create %s: %s", path, g_strerror (saved_errno));
+  }
+  return FALSE;
+}
+
+/* The app's directory in /dev/shm, which Flatpak names
+ * /dev/shm/flatpak-<app-id>-XXXXXX, marks with .flatpak-tmpdir and links
+ * from the per-app directory: the link is followed only to such a
+ * directory (a /dev/shm anyone can write is no place to trust a name). */
+static char *
+ensure_app_dev_shm (const char *app_dir, const char *app_id, GError **error)
+{
+  g_autofree char *link = g_build_filename (app_dir, "dev-shm", NULL);
+  g_autofree char *target = g_file_read_link (link, NULL);
+  g_autofree char *path = NULL;
+  g_autofree char *flag = NULL;
+  struct stat st;
+  int fd;
+
+  if (target != NULL && g_str_has_prefix (target, "/dev/shm/flatpak-") && strchr (target + 9, '/') == NULL &&
+      lstat (target, &st) == 0 && S_ISDIR (st.st_mode) && st.st_uid == getuid ())
+    {
+      g_autofree char *target_flag = g_build_filename (target, ".flatpak-tmpdir", NULL);
+
+      if (lstat (target_flag, &st) == 0 && S_ISREG (st.st_mode))
+        return g_steal_pointer (&target);
+    }
+  path = g_strdup_printf ("/dev/shm/flatpak-%s-XXXXXX", app_id);
+  if (g_mkdtemp_full (path, 0700) == NULL)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   "cannot create a directory in /dev/shm for %s: %s", app_id, g_strerror (saved_errno));
+      return NULL;
+    }
+  flag = g_build_filename (path, ".flatpak-tmpdir", NULL);
+  fd = open (flag, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd >= 0)
+    close (fd);
+  if (fd < 0 || ((unlink (link) != 0 && errno != ENOENT) || symlink (path, link) != 0))
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   "cannot link %s to %s: %s", link, path, g_strerror (saved_errno));
+      return NULL;
+    }
+  return g_steal_pointer (&path);
+}
+
+gboolean
+fp_instance_ensure_app_dirs (const char *app_id,
+                             gboolean    with_dev_shm,
+                             gboolean    create,
+                             FpAppDirs  *dirs,
+                             GError    **error)
+{
+  g_autofree char *base = fp_instance_base_dir ();
+  g_autofree char *app_dir = g_build_filename (base, app_id, NULL);
+  gboolean dev_shm = with_dev_shm && g_file_test ("/dev/shm", G_FILE_TEST_IS_DIR) &&
+                     !g_file_test ("/dev/shm", G_FILE_TEST_IS_SYMLINK);
+
+  dirs->ref = g_build_filename (app_dir, ".ref", NULL);
+  dirs->tmp = g_build_filename (app_dir, "tmp", NULL);
+  dirs->xdg_run = g_build_filename (app_dir, "xdg-run", NULL);
+  if (!create)
+    {
+      if (dev_shm)
+        dirs->dev_shm = g_strdup_printf ("/dev/shm/flatpak-%s-<random>", app_id);
+      return TRUE;
+    }
+  if (!make_dir (dirs->tmp, error) || !make_dir (dirs->xdg_run, error))
+    return FALSE;
+  {
+    int fd = open (dirs->ref, O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+
+    if (fd < 0)
+      {
+        int saved_errno = errno;
+
+        g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                     "cannot create %s: %s", dirs->ref, g_strerror (saved_errno));
+        return FALSE;
+      }
+    close (fd);
+  }
+  if (dev_shm)
+    {
+      dirs->dev_shm = ensure_app_dev_shm (app_dir, app_id, error);
+      if (dirs->dev_shm == NULL)
+        return FALSE;
+    }
+  return TRUE;
 }
 
 void

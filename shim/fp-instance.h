@@ -51,6 +51,29 @@ void fp_instance_collect_garbage (void);
 
 char *fp_instance_base_dir (void);
 
+/* What every instance of one app shares, as under Flatpak:
+ * $XDG_RUNTIME_DIR/.flatpak/<app-id>/ with `tmp` (the sandbox's /tmp),
+ * `xdg-run` (its $XDG_RUNTIME_DIR), `dev-shm` (with per-app-dev-shm, a
+ * link to its own directory in /dev/shm) and a `.ref` each sandbox keeps
+ * read-locked. Neither the directory nor .ref is ever removed (Flatpak's
+ * rule: its garbage collection takes .ref's lock first). */
+typedef struct {
+  char *ref;
+  char *tmp;
+  char *xdg_run;
+  char *dev_shm;  /* NULL unless asked for and /dev/shm is a directory */
+} FpAppDirs;
+
+void fp_app_dirs_clear (FpAppDirs *dirs);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (FpAppDirs, fp_app_dirs_clear)
+
+/* Fills `dirs`; with `create` FALSE (a dry run) only names them. */
+gboolean fp_instance_ensure_app_dirs (const char *app_id,
+                                      gboolean    with_dev_shm,
+                                      gboolean    create,
+                                      FpAppDirs  *dirs,
+                                      GError    **error);
+
 typedef struct {
   char *id;
   char *dir;        /* the instance directory */

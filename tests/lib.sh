@@ -89,4 +89,5 @@ _finish () {
 }
 trap '_finish; exit $?' EXIT
 
-instance_dirs () { ls -d "$XDG_RUNTIME_DIR"/.flatpak/*/ 2>/dev/null; }
+# Instance directories (numbers), not the per-app ones beside them.
+instance_dirs () { ls -d "$XDG_RUNTIME_DIR"/.flatpak/[0-9]*/ 2>/dev/null; }

@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   # build
   meson ninja-build pkg-config gcc clang libclang-rt-14-dev
-  libglib2.0-dev libjson-glib-dev libseccomp-dev libyaml-dev libostree-dev
+  libglib2.0-dev libjson-glib-dev libseccomp-dev libyaml-dev libostree-dev libxau-dev
   # run
   bubblewrap xdg-dbus-proxy xdg-desktop-portal fuse3
   # tests: a private bus, the real portals' clients, probes
@@ -14,6 +14,8 @@ packages=(
   procps util-linux bsdutils
   # documentation checks: man -l renders the man pages; the completion's dir
   man-db bash-completion
+  # X11, GTK and accessibility under a real X server (fidelity tests)
+  xvfb xauth gir1.2-gtk-3.0 at-spi2-core
   # interoperability checks only (flatpak ps, the Flatpak imports), never a runtime dependency
   flatpak ostree
   # the Nix side (nix/, flake.nix), built offline in a private store with a

@@ -14,6 +14,11 @@
 #       A runtime (branch 1) whose /usr/bin holds the FILEs (and the host's
 #       ldconfig when it is static, as a real runtime has one), exported
 #       and installed.
+#   flatpak_app_runtime_libraries RUNTIME-ID BINARY…
+#       Before flatpak_app_runtime: the shared libraries the dynamically
+#       linked BINARYs need (ldd), and their loader, go into that runtime's
+#       /usr/lib (at the host's paths below /usr), so an app linked against
+#       the host's libraries (GIO, say) runs in it.
 #   flatpak_app_build APP-ID RUNTIME-ID BINARY [BUILD-FINISH-ARG…]
 #       An app (branch master) with BINARY as /app/bin/<its name>, its
 #       command, finished with the given arguments (finish-args such as
@@ -129,6 +134,20 @@ EOF
   flatpak build-export --runtime --files=files "$FLATPAK_APP_REPO" "$src" 1 >>"$FLATPAK_APP_DIR/build.log" 2>&1 ||
     { _flatpak_app_fail "flatpak build-export of the runtime $id failed"; return 1; }
   _flatpak_app_install "$id//1"
+}
+
+flatpak_app_runtime_libraries () {
+  local files=$FLATPAK_APP_DIR/src/$1/files binary lib dest
+  shift
+  for binary in "$@"; do
+    # ldd prints "name => /path (addr)" and the loader as "/path (addr)".
+    for lib in $(ldd "$binary" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'); do
+      dest=$files/${lib#/usr}
+      case $lib in /usr/*) ;; *) dest=$files/$lib ;; esac
+      mkdir -p "$(dirname "$dest")" && cp -L "$lib" "$dest" ||
+        { FLATPAK_APP_ERROR="cannot copy $lib into the runtime $1"; return 1; }
+    done
+  done
 }
 
 flatpak_app_build () {

@@ -398,7 +398,7 @@ test_filesystem_errors (void)
     { "/opt:RO", "has an unknown mode \":RO\"" },
     { "/a:b/c", "has an unknown mode \":b/c\"" },
     { "/opt:", "has an unknown mode \":\"" },
-    { "relative/path", "is not an absolute path, ~/path, host, host-os, host-etc, home or xdg-*[/path]" },
+    { "relative/path", "is not an absolute path, ~/path, home/path, host, host-os, host-etc, home or xdg-*[/path]" },
     { "", "is not an absolute path" },
     { "~user/x", "is not an absolute path" },
     { "xdg-downloads", "is not an absolute path" },

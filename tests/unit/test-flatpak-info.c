@@ -58,6 +58,7 @@ test_exact (void)
     "fauxpak-version=%s\n"
     "session-bus-proxy=true\n"
     "system-bus-proxy=true\n"
+    "devel=true\n"
     "\n"
     "[Context]\n"
     "shared=network;ipc;\n"

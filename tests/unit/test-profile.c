@@ -439,7 +439,7 @@ test_filesystems (void)
     { "{\"filesystems\": [\"/opt:rx\"]}",
       "key \"filesystems[0]\": filesystem \"/opt:rx\" has an unknown mode \":rx\"; expected :ro, :rw or :create" },
     { "{\"filesystems\": [\"home\", \"Documents\"]}",
-      "key \"filesystems[1]\": filesystem \"Documents\" is not an absolute path, ~/path, host, host-os, "
+      "key \"filesystems[1]\": filesystem \"Documents\" is not an absolute path, ~/path, home/path, host, host-os, "
       "host-etc, home or xdg-*[/path]" },
     { "{\"filesystems\": [\"~/a/../../etc\"]}",
       "key \"filesystems[0]\": filesystem \"~/a/../../etc\" contains \"..\"; name the directory itself" },
