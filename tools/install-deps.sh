@@ -5,17 +5,19 @@ set -euo pipefail
 
 packages=(
   # build
-  meson ninja-build pkg-config gcc clang libclang-rt-14-dev
+  meson ninja-build pkg-config gcc libc6-dev clang libclang-rt-14-dev
   libglib2.0-dev libjson-glib-dev libseccomp-dev libyaml-dev libostree-dev libxau-dev
   # run
   bubblewrap xdg-dbus-proxy xdg-desktop-portal fuse3
   # tests: a private bus, the real portals' clients, probes
   dbus dbus-daemon libglib2.0-bin python3 python3-gi gir1.2-glib-2.0 python3-jsonschema
   procps util-linux bsdutils
-  # documentation checks: man -l renders the man pages; the completion's dir
-  man-db bash-completion
+  # the escape tests try the real dconf service and gpg-agent from inside
+  dconf-service dconf-gsettings-backend gpg-agent gnupg
   # X11, GTK and accessibility under a real X server (fidelity tests)
   xvfb xauth gir1.2-gtk-3.0 at-spi2-core
+  # documentation checks: man -l renders the man pages; the completion's dir
+  man-db bash-completion
   # interoperability checks only (flatpak ps, the Flatpak imports), never a runtime dependency
   flatpak ostree
   # the Nix side (nix/, flake.nix), built offline in a private store with a
