@@ -43,7 +43,15 @@ fi
 real_home=$(getent passwd "$(id -un)" | cut -d: -f6)
 DIFF_DIR=$(mktemp -d "$real_home/.fauxpak-differential.XXXXXX" 2>/dev/null) ||
   { skip "the differential suite: cannot make a directory in $real_home"; finish; }
-trap 'rm -rf "$DIFF_DIR"; _finish; exit $?' EXIT
+# The runtime directory is not under /tmp either (a desktop's is
+# /run/user/UID): there --filesystem=/tmp would show the session bus
+# socket, which fauxpak refuses to do (README), nor in a home a grant shows.
+RUN_DIR=$(mktemp -d /var/tmp/fauxpak-differential-run.XXXXXX) ||
+  { rm -rf "$DIFF_DIR"; skip "the differential suite: cannot make a runtime directory in /var/tmp"; finish; }
+chmod 700 "$RUN_DIR"
+rmdir "$XDG_RUNTIME_DIR"
+export XDG_RUNTIME_DIR=$RUN_DIR
+trap 'rm -rf "$DIFF_DIR" "$RUN_DIR"; _finish; exit $?' EXIT
 export HOME=$DIFF_DIR/home XDG_CONFIG_HOME=$DIFF_DIR/home/.config XDG_DATA_HOME=$DIFF_DIR/home/.local/share \
   XDG_CACHE_HOME=$DIFF_DIR/home/.cache
 mkdir -p "$HOME"
@@ -137,11 +145,14 @@ fi
 # $XDG_RUNTIME_DIR (README: the same place on a desktop).
 XDG_RUN_ALLOWED="rundir:(testdir|app/com\.discordapp\.Discord)(/.*)?:the host's runtime dir is not /run/user/UID here"
 
-# run_case [--allow=SECTION:PATTERN:REASON]… NAME OPTION…: the probe under
-# both, compared.
+# run_case [--allow=SECTION:PATTERN:REASON]… [--root-refuses=MESSAGE] NAME
+# OPTION…: the probe under both, compared. --root-refuses: as root fauxpak
+# refuses these options with status 125 and MESSAGE (a deliberate
+# difference, README), where flatpak runs the probe.
 run_case () {
-  local allow=()
+  local allow=() root_refuses=""
   while [[ $1 == --allow=* ]]; do allow+=("$1"); shift; done
+  if [[ $1 == --root-refuses=* ]]; then root_refuses=${1#--root-refuses=}; shift; fi
   local name=$1; shift
   if [ -n "${DIFFERENTIAL_CASES:-}" ] && [[ " $DIFFERENTIAL_CASES " != *" $name "* ]]; then return; fi
   local out=$TEST_TMP/out/$name
@@ -156,6 +167,15 @@ run_case () {
   if [ "$flatpak_status" -ne 0 ]; then
     not_ok "$name: flatpak run failed ($flatpak_status)"
     sed 's/^/#   /' "$out/flatpak.err"
+    return
+  fi
+  if [ -n "$root_refuses" ] && [ "$(id -u)" -eq 0 ]; then
+    if [ "$fauxpak_status" -eq 125 ] && grep -qF -- "$root_refuses" "$out/fauxpak.err"; then
+      ok "$name: as root fauxpak refuses, as README says ($*)"
+    else
+      not_ok "$name: as root fauxpak must refuse with \"$root_refuses\" (status $fauxpak_status)"
+      sed 's/^/#   /' "$out/fauxpak.err"
+    fi
     return
   fi
   if [ "$fauxpak_status" -ne 0 ]; then
@@ -193,8 +213,10 @@ run_case tmp-no-x11 --filesystem=/tmp
 run_case device-dri --device=dri
 run_case device-kvm --device=kvm
 run_case device-shm --device=shm
-run_case device-all --device=all
-run_case device-all-shm --device=all --device=shm
+# As root, the host's /dev holds its disks: fauxpak refuses it (issue 7).
+ROOT_DEV_REFUSED="--root-refuses=not binding the devices of /dev into the sandbox"
+run_case "$ROOT_DEV_REFUSED" device-all --device=all
+run_case "$ROOT_DEV_REFUSED" device-all-shm --device=all --device=shm
 run_case feature-devel --allow=devel
 run_case feature-multiarch --allow=multiarch
 run_case feature-bluetooth --allow=bluetooth
@@ -232,6 +254,10 @@ run_case bus-own --own-name=org.example.Own
 run_case bus-wildcard --talk-name='org.example.*'
 
 # --- what Flathub manifests ask for -----------------------------------------
+# --device=all as root is refused (above): there the chat client and the
+# game launcher are compared with the GPU alone.
+DEVICE_ALL=--device=all
+[ "$(id -u)" -ne 0 ] || DEVICE_ALL=--device=dri
 # A browser (org.mozilla.firefox).
 run_case browser --share=ipc --share=network --socket=pulseaudio --socket=wayland --socket=fallback-x11 \
   --device=dri --filesystem=xdg-download --talk-name=org.freedesktop.FileManager1 \
@@ -241,12 +267,12 @@ run_case ide --share=ipc --share=network --socket=x11 --socket=pulseaudio --sock
   --filesystem=host --allow=devel --talk-name=org.freedesktop.Notifications \
   --talk-name=org.freedesktop.secrets --persist=.vscode
 # A chat client (com.discordapp.Discord).
-run_case --allow="$XDG_RUN_ALLOWED" chat --share=ipc --share=network --socket=x11 --socket=pulseaudio --device=all \
+run_case --allow="$XDG_RUN_ALLOWED" chat --share=ipc --share=network --socket=x11 --socket=pulseaudio $DEVICE_ALL \
   --filesystem=xdg-download --filesystem=xdg-pictures:ro --filesystem=xdg-run/app/com.discordapp.Discord:create \
   --talk-name=org.freedesktop.Notifications --talk-name=org.kde.StatusNotifierWatcher
 # A game launcher (com.valvesoftware.Steam).
 run_case --allow="$XDG_RUN_ALLOWED" game-launcher --share=ipc --share=network --socket=x11 --socket=wayland --socket=pulseaudio \
-  --device=all --allow=multiarch --allow=devel --allow=bluetooth --allow=per-app-dev-shm \
+  $DEVICE_ALL --allow=multiarch --allow=devel --allow=bluetooth --allow=per-app-dev-shm \
   --filesystem=xdg-music:ro --filesystem=xdg-pictures:ro --filesystem=xdg-run/app/com.discordapp.Discord:create \
   --persist=. --talk-name=org.freedesktop.Notifications --talk-name=org.kde.StatusNotifierWatcher
 
