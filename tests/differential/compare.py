@@ -30,10 +30,6 @@ IGNORED = [
     # grant (host, host-os, host-etc) is read-write: a writable host /usr or
     # /etc only matters to root, whom fauxpak also runs (README).
     ("path-mode", r"/run/host/.*"),
-    # Issue 7 (in progress elsewhere): ~/.var/app of other apps under a
-    # home or host grant. Remove with that fix.
-    ("path", r".*/\.var/app(/org\.example\.Other)?"),
-    ("path-mode", r".*/\.var/app(/org\.example\.Other)?"),
     # fauxpak says it is fauxpak (deliberate: a reader of `flatpak ps` or of
     # the keyfile can tell).
     ("info", r"Instance/fauxpak-version"),
