@@ -24,24 +24,34 @@ IGNORED = [
     # Which runtime and which install: ids, paths and commits of a real
     # Flatpak install that fauxpak has no equivalent of.
     ("info", r"Application/runtime"),
-    ("info", r"Instance/(instance-id|instance-path|app-path|app-commit|runtime-path|runtime-commit"
-             r"|branch|flatpak-version|app-extensions|runtime-extensions)"),
-    # fauxpak shares the host's OS read-only under /run/host even when the
-    # grant (host, host-os, host-etc) is read-write: a writable host /usr or
-    # /etc only matters to root, whom fauxpak also runs (README).
-    ("path-mode", r"/run/host/.*"),
+    ("info", r"Instance/(instance-id|app-path|app-commit|runtime-path|runtime-commit)"),
     # fauxpak says it is fauxpak (deliberate: a reader of `flatpak ps` or of
     # the keyfile can tell).
     ("info", r"Instance/fauxpak-version"),
     # Unique names (":1.42") are never compared: the probe leaves them out.
 ]
 
-# (section, key pattern): compared only when fauxpak has the variable.
-# fauxpak unsets what names a host socket or file the sandbox was not
-# given; Flatpak passes the host's value through, pointing nowhere.
-FAUXPAK_UNSETS = [
-    ("env", r"WAYLAND_DISPLAY|SSH_AUTH_SOCK|XAUTHORITY"),
+# Paths fauxpak shows read-only where Flatpak's grant (host, host-os,
+# host-etc) shows them read-write: the host's OS under /run/host. A
+# writable host /usr or /etc only matters to root, whom fauxpak also runs
+# (README). Only that direction: fauxpak read-write where Flatpak is not
+# is a difference.
+FAUXPAK_READ_ONLY = [
+    "/run/host/usr", "/run/host/etc", "/run/host/bin", "/run/host/sbin", "/run/host/lib",
+    "/run/host/lib64", "/run/host/etc/ld.so.cache", "/run/host/etc/alternatives",
 ]
+
+# Variables fauxpak unsets where the host socket or file they name was not
+# given; Flatpak passes the host's value through, pointing nowhere. Each
+# with whether its socket is granted, read from Flatpak's [Context]
+# sockets: missing where the socket is granted is a difference.
+FAUXPAK_UNSETS = {
+    "WAYLAND_DISPLAY": lambda sockets: "wayland" in sockets,
+    "SSH_AUTH_SOCK": lambda sockets: "ssh-auth" in sockets,
+    # fallback-x11 (which Flatpak also writes as x11) next to wayland is no X11
+    "XAUTHORITY": lambda sockets: bool({"x11", "fallback-x11"} & sockets) and
+                                  not {"fallback-x11", "wayland"} <= sockets,
+}
 
 
 def normalise_key(section, key):
@@ -112,16 +122,22 @@ def main():
         else:
             del fauxpak[("info", "Fauxpak/binds")]
     allowed = [a.split(":", 2) for a in args.allow]
+    sockets = set(flatpak.get(("info", "Context/sockets"), "").split(";")) - {""}
     differences = []
     for key in sorted(set(flatpak) | set(fauxpak)):
         if ignored(*key):
             continue
-        if any(s == key[0] and re.fullmatch(p, key[1]) for s, p, _ in allowed):
+        # A path allowed to differ may differ in its mode too.
+        if any(s in (key[0], "path" if key[0] == "path-mode" else None) and re.fullmatch(p, key[1])
+               for s, p, _ in allowed):
             continue
         if any(s == key[0] and re.fullmatch(p, key[1]) and fauxpak.get(key) == v for s, p, v in FAUXPAK_KEEPS):
             continue
         a, b = flatpak.get(key, "(missing)"), fauxpak.get(key, "(missing)")
-        if key not in fauxpak and any(s == key[0] and re.fullmatch(p, key[1]) for s, p in FAUXPAK_UNSETS):
+        if key[0] == "path-mode" and key[1] in FAUXPAK_READ_ONLY and (a, b) == ("rw", "ro"):
+            continue
+        if key not in fauxpak and key[0] == "env" and key[1] in FAUXPAK_UNSETS and \
+                not FAUXPAK_UNSETS[key[1]](sockets):
             continue
         if a != b:
             differences.append(f"{key[0]} {key[1]}: flatpak {a!r}, fauxpak {b!r}")

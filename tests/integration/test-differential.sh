@@ -143,14 +143,35 @@ fi
 # The test's runtime directory is not /run/user/UID: Flatpak shows an
 # xdg-run/… grant at the host's path, fauxpak in the sandbox's
 # $XDG_RUNTIME_DIR (README: the same place on a desktop).
-XDG_RUN_ALLOWED="rundir:(testdir|app/com\.discordapp\.Discord)(/.*)?:the host's runtime dir is not /run/user/UID here"
+# Flatpak mounts the grant at the host's path, making the directories
+# above it in the sandbox's /var/tmp.
+XDG_RUN_WHY="the host's runtime dir is not /run/user/UID here"
+run_dir_re=${XDG_RUNTIME_DIR//./\\.}
+XDG_RUN_ALLOWED=(--allow="rundir:testdir|testdir/file:$XDG_RUN_WHY"
+                 --allow="path:$run_dir_re|$run_dir_re/testdir:$XDG_RUN_WHY")
+DISCORD_RUN_ALLOWED=(--allow="rundir:app/com\.discordapp\.Discord:$XDG_RUN_WHY"
+                     --allow="path:$run_dir_re:$XDG_RUN_WHY")
+# Flatpak covers its user installation in every sandbox, leaving an empty
+# directory at its path: here that is in $TEST_TMP (README).
+INSTALLATION_ALLOWED=--allow="path:${TEST_TMP//./\\.}:flatpak hides its installation, $FLATPAK_USER_DIR, with an empty directory"
+
+# Each run starts from no per-app state: both keep the app's shared /tmp
+# in $XDG_RUNTIME_DIR/.flatpak/APP-ID and /var/tmp in ~/.var/app/APP-ID,
+# where the mount points one run makes would show as directories to the
+# next (a grant that mounted nothing would pass for one that did).
+reset_app_state () {
+  local shm
+  shm=$(readlink "$XDG_RUNTIME_DIR/.flatpak/$APP/dev-shm" 2>/dev/null)
+  [[ $shm == /dev/shm/flatpak-$APP-* ]] && rm -rf "$shm"
+  rm -rf "$XDG_RUNTIME_DIR/.flatpak/$APP" "$HOME/.var/app/$APP"
+}
 
 # run_case [--allow=SECTION:PATTERN:REASON]… [--root-refuses=MESSAGE] NAME
 # OPTION…: the probe under both, compared. --root-refuses: as root fauxpak
 # refuses these options with status 125 and MESSAGE (a deliberate
 # difference, README), where flatpak runs the probe.
 run_case () {
-  local allow=() root_refuses=""
+  local allow=("$INSTALLATION_ALLOWED") root_refuses=""
   while [[ $1 == --allow=* ]]; do allow+=("$1"); shift; done
   if [[ $1 == --root-refuses=* ]]; then root_refuses=${1#--root-refuses=}; shift; fi
   local name=$1; shift
@@ -158,9 +179,11 @@ run_case () {
   local out=$TEST_TMP/out/$name
   mkdir -p "$out"
   local cwd=${CASE_CWD:-$TEST_TMP/cwd}
+  reset_app_state
   (cd "$cwd" && timeout 60 "${run_env[@]}" flatpak run --user "$@" $APP "${PROBE_ARGS[@]}") \
     >"$out/flatpak" 2>"$out/flatpak.err"
   local flatpak_status=$?
+  reset_app_state
   (cd "$cwd" && timeout 60 "${run_env[@]}" "$FAUXPAK" run "$@" --app-id=$APP --ro-bind="$TEST_TMP/bin:/app/bin" \
      -- /app/bin/probe "${PROBE_ARGS[@]}") >"$out/fauxpak" 2>"$out/fauxpak.err"
   local fauxpak_status=$?
@@ -236,7 +259,7 @@ run_case fs-xdg-documents-ro --filesystem=xdg-documents:ro
 run_case fs-xdg-config-sub --filesystem=xdg-config/gtk-3.0:ro
 run_case fs-xdg-data-sub --filesystem=xdg-data/fonts:ro
 run_case fs-xdg-cache-sub --filesystem=xdg-cache/thumbnails
-run_case --allow="$XDG_RUN_ALLOWED" fs-xdg-run --filesystem=xdg-run/testdir
+run_case "${XDG_RUN_ALLOWED[@]}" fs-xdg-run --filesystem=xdg-run/testdir
 run_case fs-tilde --filesystem=~/proj
 run_case fs-home-alias --filesystem=home/proj:ro
 run_case fs-create --filesystem=~/newdir:create
@@ -267,11 +290,11 @@ run_case ide --share=ipc --share=network --socket=x11 --socket=pulseaudio --sock
   --filesystem=host --allow=devel --talk-name=org.freedesktop.Notifications \
   --talk-name=org.freedesktop.secrets --persist=.vscode
 # A chat client (com.discordapp.Discord).
-run_case --allow="$XDG_RUN_ALLOWED" chat --share=ipc --share=network --socket=x11 --socket=pulseaudio $DEVICE_ALL \
+run_case "${DISCORD_RUN_ALLOWED[@]}" chat --share=ipc --share=network --socket=x11 --socket=pulseaudio $DEVICE_ALL \
   --filesystem=xdg-download --filesystem=xdg-pictures:ro --filesystem=xdg-run/app/com.discordapp.Discord:create \
   --talk-name=org.freedesktop.Notifications --talk-name=org.kde.StatusNotifierWatcher
 # A game launcher (com.valvesoftware.Steam).
-run_case --allow="$XDG_RUN_ALLOWED" game-launcher --share=ipc --share=network --socket=x11 --socket=wayland --socket=pulseaudio \
+run_case "${DISCORD_RUN_ALLOWED[@]}" game-launcher --share=ipc --share=network --socket=x11 --socket=wayland --socket=pulseaudio \
   $DEVICE_ALL --allow=multiarch --allow=devel --allow=bluetooth --allow=per-app-dev-shm \
   --filesystem=xdg-music:ro --filesystem=xdg-pictures:ro --filesystem=xdg-run/app/com.discordapp.Discord:create \
   --persist=. --talk-name=org.freedesktop.Notifications --talk-name=org.kde.StatusNotifierWatcher
