@@ -106,6 +106,8 @@ def main():
     parser.add_argument("--allow", action="append", default=[])
     parser.add_argument("--probe-bind", default=None,
                         help="the raw bind that puts the probe at /app/bin under fauxpak")
+    parser.add_argument("--flatpak-installation", default=None,
+                        help="FLATPAK_USER_DIR: Flatpak makes it and the directories above it empty")
     parser.add_argument("flatpak")
     parser.add_argument("fauxpak")
     args = parser.parse_args()
@@ -135,6 +137,14 @@ def main():
             continue
         a, b = flatpak.get(key, "(missing)"), fauxpak.get(key, "(missing)")
         if key[0] == "path-mode" and key[1] in FAUXPAK_READ_ONLY and (a, b) == ("rw", "ro"):
+            continue
+        # Flatpak covers its user installation in every sandbox with an
+        # empty directory, making the ones above it; fauxpak shows nothing
+        # there (README). Only a directory there under Flatpak and nothing
+        # under fauxpak.
+        if args.flatpak_installation is not None and key[0] in ("path", "path-mode") and \
+                (args.flatpak_installation + "/").startswith(key[1].rstrip("/") + "/") and \
+                flatpak.get(("path", key[1])) == "dir" and fauxpak.get(("path", key[1])) == "absent":
             continue
         if key not in fauxpak and key[0] == "env" and key[1] in FAUXPAK_UNSETS and \
                 not FAUXPAK_UNSETS[key[1]](sockets):

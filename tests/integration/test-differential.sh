@@ -151,9 +151,6 @@ XDG_RUN_ALLOWED=(--allow="rundir:testdir|testdir/file:$XDG_RUN_WHY"
                  --allow="path:$run_dir_re|$run_dir_re/testdir:$XDG_RUN_WHY")
 DISCORD_RUN_ALLOWED=(--allow="rundir:app/com\.discordapp\.Discord:$XDG_RUN_WHY"
                      --allow="path:$run_dir_re:$XDG_RUN_WHY")
-# Flatpak covers its user installation in every sandbox, leaving an empty
-# directory at its path: here that is in $TEST_TMP (README).
-INSTALLATION_ALLOWED=--allow="path:${TEST_TMP//./\\.}:flatpak hides its installation, $FLATPAK_USER_DIR, with an empty directory"
 
 # Each run starts from no per-app state: both keep the app's shared /tmp
 # in $XDG_RUNTIME_DIR/.flatpak/APP-ID and /var/tmp in ~/.var/app/APP-ID,
@@ -171,7 +168,7 @@ reset_app_state () {
 # refuses these options with status 125 and MESSAGE (a deliberate
 # difference, README), where flatpak runs the probe.
 run_case () {
-  local allow=("$INSTALLATION_ALLOWED") root_refuses=""
+  local allow=() root_refuses=""
   while [[ $1 == --allow=* ]]; do allow+=("$1"); shift; done
   if [[ $1 == --root-refuses=* ]]; then root_refuses=${1#--root-refuses=}; shift; fi
   local name=$1; shift
@@ -206,7 +203,8 @@ run_case () {
     sed 's/^/#   /' "$out/fauxpak.err"
     return
   fi
-  if "$SYSTEM_PYTHON" "$COMPARE" --app-id=$APP --probe-bind="--ro-bind=$TEST_TMP/bin:/app/bin" "${allow[@]}" \
+  if "$SYSTEM_PYTHON" "$COMPARE" --app-id=$APP --probe-bind="--ro-bind=$TEST_TMP/bin:/app/bin" \
+       --flatpak-installation="$FLATPAK_USER_DIR" "${allow[@]}" \
        "$out/flatpak" "$out/fauxpak" >"$out/diff"; then
     ok "$name: fauxpak shows what flatpak shows ($*)"
   else
