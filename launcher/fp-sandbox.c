@@ -502,6 +502,10 @@ add_base_filesystem (Builder *b)
   apply_mount (b, MOUNT_SYMLINK, "../run", "/var/run", FALSE);
   apply_mount (b, MOUNT_DIR, NULL, "/run", FALSE);
   apply_mount (b, MOUNT_DIR, NULL, "/run/host", FALSE);
+  /* A tmpfs of its own, made read-only once everything is mounted
+   * (finish_sys): a directory of the root would be writable to the app,
+   * root included, where programs expect the kernel's. */
+  apply_mount (b, MOUNT_TMPFS, NULL, "/sys", FALSE);
   for (guint i = 0; sys_dirs[i] != NULL; i++)
     if (g_file_test (sys_dirs[i], G_FILE_TEST_IS_DIR))
       apply_mount (b, MOUNT_RO_BIND, sys_dirs[i], sys_dirs[i], FALSE);
@@ -865,9 +869,20 @@ add_instance_lock (Builder *b)
   g_autofree char *inside = NULL;
   g_autofree char *lock = NULL;
 
-  if (b->spec->instance_ref == NULL)
-    return;
   set_grant (b, FALSE, "instance lock");
+  if (b->spec->instance_ref == NULL)
+    {
+      /* A view has no instance yet: shown under the name it stands for,
+       * so that info lists every mount a launch makes. */
+      if (b->spec->dry_run)
+        {
+          g_autofree char *base = fp_instance_base_dir ();
+          g_autofree char *host = g_build_filename (base, "<instance-id>", NULL);
+
+          note_layer (b, MOUNT_RO_BIND, host, "/run/flatpak/.flatpak/<instance-id>", b->grant, FALSE);
+        }
+      return;
+    }
   dir = g_path_get_dirname (b->spec->instance_ref);
   id = g_path_get_basename (dir);
   inside = g_build_filename ("/run/flatpak/.flatpak", id, NULL);
@@ -1573,6 +1588,7 @@ add_wayland_socket (Builder *b)
     name = "wayland-0";
   if (stat (host, &st) != 0 || !S_ISSOCK (st.st_mode))
     return FALSE;
+  set_grant (b, FALSE, "--socket=wayland");
   inside = g_build_filename ("/run/flatpak", name, NULL);
   add_mount (b, MOUNT_RO_BIND, host, inside, FALSE);
   add_runtime_dir_link (b, name);
@@ -1585,16 +1601,18 @@ add_wayland_socket (Builder *b)
  * this machine. /tmp/.X11-unix is always a fresh tmpfs, so a shared /tmp
  * never shows the host's X sockets. */
 static gboolean
-add_x11 (Builder *b, gboolean allowed, GError **error)
+add_x11 (Builder *b, const char *granted_by, GError **error)
 {
   const char *value = g_getenv ("DISPLAY");
   g_auto(FpX11Display) display = { 0 };
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GBytes) cookies = NULL;
 
+  set_grant (b, FALSE, "sandbox (no X11 socket of the host's but the one granted)");
   add_mount (b, MOUNT_TMPFS, NULL, "/tmp/.X11-unix", FALSE);
-  if (!allowed || value == NULL)
+  if (granted_by == NULL || value == NULL)
     return TRUE;
+  set_grant (b, FALSE, "%s", granted_by);
   if (!fp_x11_parse_display (value, &display, &local_error))
     {
       if (!b->quiet)
@@ -1627,15 +1645,15 @@ add_display_sockets (Builder *b, GError **error)
 {
   const FpContext *ctx = b->context;
   gboolean have_wayland = FALSE;
-  gboolean allow_x11;
+  const char *x11 = NULL;
 
   if (fp_context_has (ctx, FP_FLAGS_SOCKETS, FP_SOCKET_WAYLAND))
     have_wayland = add_wayland_socket (b);
   if (fp_context_has (ctx, FP_FLAGS_SOCKETS, FP_SOCKET_FALLBACK_X11))
-    allow_x11 = !have_wayland;
-  else
-    allow_x11 = fp_context_has (ctx, FP_FLAGS_SOCKETS, FP_SOCKET_X11);
-  return add_x11 (b, allow_x11, error);
+    x11 = have_wayland ? NULL : "--socket=fallback-x11";
+  else if (fp_context_has (ctx, FP_FLAGS_SOCKETS, FP_SOCKET_X11))
+    x11 = "--socket=x11";
+  return add_x11 (b, x11, error);
 }
 
 /* PulseAudio as Flatpak gives it: the socket at /run/flatpak/pulse/native
@@ -2152,6 +2170,14 @@ hide_launcher_state (Builder *b)
     }
 }
 
+/* After the last mount (a raw bind may add one under /sys): nothing in
+ * /sys is writable, as on the host for the app's uid. */
+static void
+finish_sys (Builder *b)
+{
+  fp_bwrap_add_args (b->bwrap, "--remount-ro", "/sys", NULL);
+}
+
 /* Every mount, in the order bwrap makes them: what the sandbox shows of
  * the host follows from this alone, for the build and for a view. */
 static gboolean
@@ -2180,6 +2206,7 @@ add_filesystem_layout (Builder *b, GError **error)
     return FALSE;
   hide_launcher_state (b);
   add_documents_alias (b);
+  finish_sys (b);
   return check_grants_hide_protected (b, error);
 }
 

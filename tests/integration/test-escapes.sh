@@ -335,8 +335,23 @@ check "--socket=pulseaudio: native alone, read-only" \
   sh -c '[ -S "$XDG_RUNTIME_DIR/pulse/native" ] && [ ! -e "$XDG_RUNTIME_DIR/pulse/cookie" ] && ! chmod 777 "$XDG_RUNTIME_DIR/pulse/native" 2>/dev/null'
 socket_mounts=$("$FAUXPAK" info --socket=pulseaudio --socket=gpg-agent --socket=pipewire --socket=wayland \
   --socket=x11 --socket=cups --socket=pcsc --socket=ssh-auth --app-id=$APP -- true | grep -F '[--socket=')
-check "every socket grant binds one socket, read-only" \
-  bash -c "[ -n \"\$1\" ] && ! grep -v '^#   ro ' <<< \"\$1\"" _ "$socket_mounts"
+# What a socket grant binds of the host is its socket, read-only; besides,
+# as Flatpak gives them, files of fauxpak's own ("data": pulseaudio's
+# client config, X11's cookie) and, for pulseaudio, ALSA's /dev/snd.
+socket_grant_mounts_ok () {
+  local line kind source
+  [ -n "$1" ] || return 1
+  while IFS= read -r line; do
+    read -r _ kind source _ <<< "$line"
+    case "$kind" in
+      ro) [ -S "$source" ] || { echo "not a socket: $line"; return 1; } ;;
+      data) ;;
+      dev) [ "$source" = /dev/snd ] && [[ $line == *"[--socket=pulseaudio]" ]] || { echo "$line"; return 1; } ;;
+      *) echo "$line"; return 1 ;;
+    esac
+  done <<< "$1"
+}
+check "every socket grant binds one socket, read-only" socket_grant_mounts_ok "$socket_mounts"
 [ -n "$socket_mounts" ] && diag "$socket_mounts"
 
 # === 7. presets that hand out the host ======================================
