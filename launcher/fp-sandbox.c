@@ -228,6 +228,8 @@ add_data_mount (Builder *b, const char *name, const char *contents, const char *
   mount->source = g_strdup (name);
   mount->dest = g_canonicalize_filename (dest, "/");
   mount->data = g_bytes_new (contents, strlen (contents));
+  mount->fd = -1;  /* not fd 0: emit_mounts takes fd >= 0 for a bind from an fd */
+  mount->grant = g_strdup (b->grant);
   g_ptr_array_add (b->mounts, mount);
 }
 

@@ -163,7 +163,7 @@ run_case () {
     sed 's/^/#   /' "$out/fauxpak.err"
     return
   fi
-  if "$SYSTEM_PYTHON" "$COMPARE" --app-id=$APP "${allow[@]}" \
+  if "$SYSTEM_PYTHON" "$COMPARE" --app-id=$APP --probe-bind="--ro-bind=$TEST_TMP/bin:/app/bin" "${allow[@]}" \
        "$out/flatpak" "$out/fauxpak" >"$out/diff"; then
     ok "$name: fauxpak shows what flatpak shows ($*)"
   else
