@@ -64,14 +64,19 @@ def main():
                 else:
                     listed.append({"kind": kind, "host": first, "dest": dest, "grant": grant})
     # What info names <instance-id> (a dry run has none yet) is the
-    # instance the app runs in: the one number its mount table shows there.
+    # instance the app runs in: the one number its mount table shows where
+    # info put the instance directory; the proxies' sockets are in it too.
+    instance = None
     for e in listed:
         if "<instance-id>" in e["dest"]:
             pattern = re.compile("^" + re.escape(e["dest"]).replace(re.escape("<instance-id>"), "([0-9]+)") + "$")
             ids = {m.group(1) for m in (pattern.match(s["point"]) for s in sandbox) if m}
             if len(ids) == 1:
                 instance = ids.pop()
-                e["dest"] = e["dest"].replace("<instance-id>", instance)
+    for e in listed:
+        if instance is not None:
+            e["dest"] = e["dest"].replace("<instance-id>", instance)
+            if e["host"] is not None:
                 e["host"] = e["host"].replace("<instance-id>", instance)
         if e["host"] is not None:
             e["host"] = os.path.realpath(e["host"])
