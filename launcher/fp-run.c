@@ -113,9 +113,11 @@ fp_connect_session_bus (GError **error)
 
 /* The accessibility bus, when the session has one (org.a11y.Bus on the
  * session bus, started if it can be, as Flatpak asks for it): proxied
- * for the app. None is no error: most sandboxes run without. */
+ * for the app. None is no error: most sandboxes run without. A dry run
+ * (`start` FALSE) asks only a bus already running: it changes nothing,
+ * and still lists the proxy's socket a launch would bind. */
 static gboolean
-add_a11y_bus (FpDbusPlan *plan, GError **error)
+add_a11y_bus (FpDbusPlan *plan, gboolean start, GError **error)
 {
   g_autoptr(GDBusConnection) bus = fp_connect_session_bus (NULL);
   g_autoptr(GVariant) reply = NULL;
@@ -124,7 +126,9 @@ add_a11y_bus (FpDbusPlan *plan, GError **error)
   if (bus == NULL)
     return TRUE;
   reply = g_dbus_connection_call_sync (bus, "org.a11y.Bus", "/org/a11y/bus", "org.a11y.Bus", "GetAddress",
-                                       NULL, G_VARIANT_TYPE ("(s)"), G_DBUS_CALL_FLAGS_NONE, 5000, NULL, NULL);
+                                       NULL, G_VARIANT_TYPE ("(s)"),
+                                       start ? G_DBUS_CALL_FLAGS_NONE : G_DBUS_CALL_FLAGS_NO_AUTO_START,
+                                       5000, NULL, NULL);
   if (reply == NULL)
     return TRUE;
   g_variant_get (reply, "(&s)", &address);
@@ -344,7 +348,10 @@ fp_run_describe (const FpProfile    *profile,
   session_bus = fp_connect_session_bus (NULL);
   if (session_bus != NULL && profile->documents != FP_DOCUMENTS_OFF)
     documents_mount = fp_documents_get_mount_point_running (session_bus);
+  if (session_bus != NULL && !add_a11y_bus (dbus, FALSE, error))
+    return FALSE;
   spec_init (&spec, profile, args, info_bytes, dbus, documents_mount, TRUE);
+  spec.a11y_socket = dbus->a11y_socket;
   if (!ensure_app_dirs (profile, FALSE, &app_dirs, error))
     return FALSE;
   spec.app_dirs = &app_dirs;
@@ -538,50 +545,46 @@ print_verbose_permissions (GKeyFile *keyfile)
       g_printerr ("fauxpak:   %s\n", lines[i]);
 }
 
+/* The sandbox a launch would build, worked out and thrown away: what
+ * fp_sandbox_build would refuse (a grant that shows a bus socket, a raw
+ * bind of /) is refused by this, which changes nothing on the host. No
+ * documents: the document portal may be waiting on the answer, and a
+ * document is no host path anyway. */
+static FpSandboxView *
+dry_view (const FpProfile *profile, const char *const *args, GError **error)
+{
+  g_autoptr(FpDbusPlan) dbus = plan_dbus_without_instance (profile, NULL, error);
+  g_autoptr(GKeyFile) keyfile = NULL;
+  g_autoptr(GBytes) info_bytes = NULL;
+  FpSandboxSpec spec = { 0 };
+
+  if (dbus == NULL)
+    return NULL;
+  keyfile = make_flatpak_info (profile, NULL);
+  info_bytes = fp_flatpak_info_to_bytes (keyfile);
+  spec_init (&spec, profile, args, info_bytes, dbus, NULL, TRUE);
+  return fp_sandbox_view_new (&spec, error);
+}
+
 gboolean
 fp_run_file_access (const FpProfile  *profile,
                     const char       *path,
                     FpSandboxAccess  *access,
                     GError          **error)
 {
-  g_autoptr(FpDbusPlan) dbus = plan_dbus_without_instance (profile, NULL, error);
-  g_autoptr(GKeyFile) keyfile = NULL;
-  g_autoptr(GBytes) info_bytes = NULL;
-  g_autoptr(FpSandboxView) view = NULL;
-  FpSandboxSpec spec = { 0 };
+  g_autoptr(FpSandboxView) view = dry_view (profile, NULL, error);
 
-  if (dbus == NULL)
-    return FALSE;
-  keyfile = make_flatpak_info (profile, NULL);
-  info_bytes = fp_flatpak_info_to_bytes (keyfile);
-  /* No documents: the document portal asks this while it waits for the
-   * answer, and a document is no host path anyway. */
-  spec_init (&spec, profile, NULL, info_bytes, dbus, NULL, TRUE);
-  view = fp_sandbox_view_new (&spec, error);
   if (view == NULL)
     return FALSE;
   *access = fp_sandbox_view_access (view, path);
   return TRUE;
 }
 
-/* The sandbox a launch would build, worked out and thrown away: what
- * fp_sandbox_build would refuse (a grant that shows a bus socket, a raw
- * bind of /) is refused by this, which changes nothing on the host. */
 static gboolean
 check_grants (const FpProfile *profile, const char *const *args, GError **error)
 {
-  g_autoptr(FpDbusPlan) dbus = plan_dbus_without_instance (profile, NULL, error);
-  g_autoptr(GKeyFile) keyfile = NULL;
-  g_autoptr(GBytes) info_bytes = NULL;
-  g_autoptr(FpSandboxView) view = NULL;
-  FpSandboxSpec spec = { 0 };
+  g_autoptr(FpSandboxView) view = dry_view (profile, args, error);
 
-  if (dbus == NULL)
-    return FALSE;
-  keyfile = make_flatpak_info (profile, NULL);
-  info_bytes = fp_flatpak_info_to_bytes (keyfile);
-  spec_init (&spec, profile, args, info_bytes, dbus, NULL, TRUE);
-  view = fp_sandbox_view_new (&spec, error);
   return view != NULL;
 }
 
@@ -653,7 +656,7 @@ fp_run_exec (const FpProfile     *profile,
   dbus = fp_dbus_plan_new (profile, instance->dir, &logging, error);
   if (dbus == NULL)
     goto fail;
-  if (!add_a11y_bus (dbus, error))
+  if (!add_a11y_bus (dbus, TRUE, error))
     goto fail;
   keyfile = make_flatpak_info (profile, instance->id);
   info_bytes = fp_flatpak_info_to_bytes (keyfile);

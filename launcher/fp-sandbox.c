@@ -80,6 +80,7 @@ typedef struct {
   gboolean grant_is_profile; /* …and whether that is the profile (checked) or fauxpak */
   char *per_app_tmp;   /* the host dir all instances of the app share as /tmp, or NULL */
   char *per_app_dev_shm; /* the same for /dev/shm (per-app-dev-shm), or NULL */
+  GError *setup_error; /* the first mount point that could not be made safely */
 } Builder;
 
 /* What one mount puts at `dest`: the host's `host_source`, or (NULL)
@@ -95,6 +96,7 @@ typedef struct {
   gboolean from_profile;
   gboolean writable;   /* a read-write bind */
   gboolean devices;    /* device nodes work there (--dev-bind) */
+  int fd;              /* the directory bound (--bind-fd; the bwrap's own), or -1 */
 } Layer;
 
 struct _FpSandboxView {
@@ -135,7 +137,48 @@ note_layer (Builder *b, MountOp op, const char *host_source, const char *dest,
   layer->op = op;
   layer->grant = g_strdup (grant);
   layer->from_profile = from_profile;
+  layer->fd = -1;
   g_ptr_array_add (b->layers, layer);
+}
+
+/* Before bwrap mounts at `dest` (or makes a directory there): when what
+ * the sandbox shows at `dest` so far is a host directory bound read-write
+ * (the app's own data, its shared /tmp and runtime directory, a grant),
+ * bwrap would make the mount point on the host, following any link the
+ * app planted there, as root when root runs fauxpak. It is made here
+ * instead, walked from that bind without following links; a link fails
+ * the launch (setup_error). Every running instance of the app has the
+ * same mount point, which keeps the app from replacing it while any runs
+ * (Flatpak's argument for /tmp/.X11-unix). */
+static void
+prepare_mount_point (Builder *b, const char *dest, gboolean directory)
+{
+  g_autofree char *canonical = g_canonicalize_filename (dest, "/");
+
+  if (b->spec->dry_run || b->setup_error != NULL)
+    return;
+  for (guint i = b->layers->len; i > 0; i--)
+    {
+      const Layer *layer = g_ptr_array_index (b->layers, i - 1);
+      g_autofree char *anchor = NULL;
+      int anchor_fd;
+
+      if (!fp_path_is_under (canonical, layer->dest))
+        continue;
+      /* On a mount already there, or in what is not the host's to write. */
+      if (g_str_equal (canonical, layer->dest) || layer->host_source == NULL || !layer->writable ||
+          layer->op == MOUNT_SYMLINK)
+        return;
+      anchor_fd = layer->fd >= 0 ? fcntl (layer->fd, F_DUPFD_CLOEXEC, 3)
+                                 : open (layer->host_source, O_PATH | O_DIRECTORY | O_CLOEXEC);
+      if (anchor_fd < 0)
+        return;  /* not a directory: bwrap says why */
+      anchor = g_strdup (layer->host_source);
+      fp_nofollow_make_mount_point (anchor_fd, anchor, canonical + strlen (layer->dest) + (g_str_equal (layer->dest, "/") ? 0 : 1),
+                                    directory, &b->setup_error);
+      close (anchor_fd);
+      return;
+    }
 }
 
 static void
@@ -208,6 +251,10 @@ apply_mount_for (Builder *b, MountOp op, const char *source, const char *dest, g
 {
   const char *from_host = NULL;
 
+  if (op == MOUNT_TMPFS)
+    prepare_mount_point (b, dest, TRUE);
+  else if (op == MOUNT_BIND || op == MOUNT_RO_BIND || op == MOUNT_DEV_BIND)
+    prepare_mount_point (b, dest, source == NULL || g_file_test (source, G_FILE_TEST_IS_DIR));
   switch (op)
     {
     case MOUNT_DIR:
@@ -264,16 +311,53 @@ apply_mount (Builder *b, MountOp op, const char *source, const char *dest, gbool
   apply_mount_for (b, op, source, dest, optional, b->grant, b->grant_is_profile);
 }
 
+static void apply_fd_mount (Builder *b, const Mount *m);
+
+/* A directory every instance of the app shares (its /tmp, /dev/shm):
+ * opened without following links and bound from the fd, so that what is
+ * bound is the directory fauxpak made, whatever its path leads to by the
+ * time bwrap runs. A failure fails the launch (setup_error). */
+static void
+apply_shared_dir (Builder *b, const char *source, const char *dest)
+{
+  Mount m = { .op = MOUNT_BIND, .source = (char *) source, .dest = (char *) dest,
+              .grant = b->grant, .from_profile = b->grant_is_profile, .fd = -1 };
+  struct stat st;
+
+  if (b->spec->dry_run)
+    {
+      apply_mount (b, MOUNT_BIND, source, dest, FALSE);
+      return;
+    }
+  if (b->setup_error != NULL)
+    return;
+  m.fd = fp_nofollow_open_dir_path (source, FALSE, &b->setup_error);
+  if (m.fd < 0)
+    return;
+  /* Only ever the user's own: /dev/shm is everyone's to write. */
+  if (fstat (m.fd, &st) != 0 || st.st_uid != getuid ())
+    {
+      g_set_error (&b->setup_error, FP_ERROR, FP_ERROR_SANDBOX_SETUP,
+                   "%s is not the user's own directory; not sharing it with the sandbox", source);
+      close (m.fd);
+      return;
+    }
+  m.fd = fp_bwrap_take_fd (b->bwrap, m.fd);
+  apply_fd_mount (b, &m);
+}
+
 static void
 apply_fd_mount (Builder *b, const Mount *m)
 {
   g_autofree char *fd_text = g_strdup_printf ("%d", m->fd);
 
   g_assert (m->op == MOUNT_BIND || m->op == MOUNT_RO_BIND);
+  prepare_mount_point (b, m->dest, TRUE);
   fp_bwrap_add_args (b->bwrap, m->op == MOUNT_RO_BIND ? "--ro-bind-fd" : "--bind-fd",
                      fd_text, m->dest, NULL);
   note_layer (b, m->op, m->source, m->dest, m->grant, m->from_profile);
   ((Layer *) g_ptr_array_index (b->layers, b->layers->len - 1))->writable = m->op == MOUNT_BIND;
+  ((Layer *) g_ptr_array_index (b->layers, b->layers->len - 1))->fd = m->fd;
 }
 
 char *
@@ -472,7 +556,7 @@ add_dev_all (Builder *b)
       !g_file_test ("/dev/shm", G_FILE_TEST_IS_DIR) || g_file_test ("/dev/shm", G_FILE_TEST_IS_SYMLINK))
     return;
   if (b->per_app_dev_shm != NULL)
-    apply_mount (b, MOUNT_BIND, b->per_app_dev_shm, "/dev/shm", FALSE);
+    apply_shared_dir (b, b->per_app_dev_shm, "/dev/shm");
   else
     apply_mount (b, MOUNT_TMPFS, NULL, "/dev/shm", FALSE);
 }
@@ -497,13 +581,17 @@ add_base_filesystem (Builder *b)
     apply_mount (b, MOUNT_DEV, NULL, "/dev", FALSE);
   /* One /tmp for every instance of the app, as under Flatpak. */
   if (b->per_app_tmp != NULL)
-    apply_mount (b, MOUNT_BIND, b->per_app_tmp, "/tmp", FALSE);
+    apply_shared_dir (b, b->per_app_tmp, "/tmp");
   else
     apply_mount (b, MOUNT_TMPFS, NULL, "/tmp", FALSE);
   apply_mount (b, MOUNT_DIR, NULL, "/var", FALSE);
   apply_mount (b, MOUNT_SYMLINK, "../run", "/var/run", FALSE);
   apply_mount (b, MOUNT_DIR, NULL, "/run", FALSE);
   apply_mount (b, MOUNT_DIR, NULL, "/run/host", FALSE);
+  /* A tmpfs of its own, made read-only once everything is mounted
+   * (finish_sys): a directory of the root would be writable to the app,
+   * root included, where programs expect the kernel's. */
+  apply_mount (b, MOUNT_TMPFS, NULL, "/sys", FALSE);
   for (guint i = 0; sys_dirs[i] != NULL; i++)
     if (g_file_test (sys_dirs[i], G_FILE_TEST_IS_DIR))
       apply_mount (b, MOUNT_RO_BIND, sys_dirs[i], sys_dirs[i], FALSE);
@@ -784,7 +872,17 @@ add_runtime_dir (Builder *b)
       add_mount (b, MOUNT_DIR, NULL, b->sandbox_runtime_dir, FALSE);
       return;
     }
-  add_mount (b, MOUNT_BIND, dirs->xdg_run, b->sandbox_runtime_dir, FALSE);
+  if (b->spec->dry_run)
+    add_mount (b, MOUNT_BIND, dirs->xdg_run, b->sandbox_runtime_dir, FALSE);
+  else
+    {
+      /* As the app's /tmp (apply_shared_dir), but in its turn among the
+       * sorted mounts. */
+      int fd = b->setup_error != NULL ? -1 : fp_nofollow_open_dir_path (dirs->xdg_run, FALSE, &b->setup_error);
+
+      if (fd >= 0)
+        add_fd_mount (b, MOUNT_BIND, fd, dirs->xdg_run, b->sandbox_runtime_dir);
+    }
   apply_mount (b, MOUNT_RO_BIND, dirs->ref, "/run/flatpak/per-app-dirs-ref", FALSE);
   fp_bwrap_add_args (b->bwrap, "--lock-file", "/run/flatpak/per-app-dirs-ref", NULL);
 }
@@ -867,9 +965,20 @@ add_instance_lock (Builder *b)
   g_autofree char *inside = NULL;
   g_autofree char *lock = NULL;
 
-  if (b->spec->instance_ref == NULL)
-    return;
   set_grant (b, FALSE, "instance lock");
+  if (b->spec->instance_ref == NULL)
+    {
+      /* A view has no instance yet: shown under the name it stands for,
+       * so that info lists every mount a launch makes. */
+      if (b->spec->dry_run)
+        {
+          g_autofree char *base = fp_instance_base_dir ();
+          g_autofree char *host = g_build_filename (base, "<instance-id>", NULL);
+
+          note_layer (b, MOUNT_RO_BIND, host, "/run/flatpak/.flatpak/<instance-id>", b->grant, FALSE);
+        }
+      return;
+    }
   dir = g_path_get_dirname (b->spec->instance_ref);
   id = g_path_get_basename (dir);
   inside = g_build_filename ("/run/flatpak/.flatpak", id, NULL);
@@ -951,6 +1060,21 @@ add_var_app_dirs (Builder *b, const char *app_dir, GError **error)
   if (b->spec->profile->runtime == FP_RUNTIME_HOST && g_file_test ("/var/cache/fontconfig", G_FILE_TEST_IS_DIR))
     add_mount (b, MOUNT_RO_BIND, "/var/cache/fontconfig", "/var/cache/fontconfig", FALSE);
   return TRUE;
+}
+
+/* Where fauxpak and Flatpak keep what decides an app's permissions: its
+ * overrides, installed profiles, Flatpak's overrides and permission
+ * store. An app that could write them would grant itself more at its next
+ * launch; hidden under any grant, as Flatpak hides its own directory. */
+static GPtrArray *
+launcher_state_dirs (void)
+{
+  GPtrArray *dirs = g_ptr_array_new_with_free_func (g_free);
+
+  g_ptr_array_add (dirs, g_build_filename (g_get_user_config_dir (), "fauxpak", NULL));
+  g_ptr_array_add (dirs, g_build_filename (g_get_user_data_dir (), "fauxpak", NULL));
+  g_ptr_array_add (dirs, g_build_filename (g_get_user_data_dir (), "flatpak", NULL));
+  return dirs;
 }
 
 /* Home is an empty directory except for the app's own data, which
@@ -1382,7 +1506,7 @@ add_dev_shm (Builder *b)
         apply_mount (b, MOUNT_BIND, real, "/dev/shm", FALSE);
     }
   else if (b->per_app_dev_shm != NULL)
-    apply_mount (b, MOUNT_BIND, b->per_app_dev_shm, "/dev/shm", FALSE);
+    apply_shared_dir (b, b->per_app_dev_shm, "/dev/shm");
 }
 
 static void
@@ -1560,6 +1684,7 @@ add_wayland_socket (Builder *b)
     name = "wayland-0";
   if (stat (host, &st) != 0 || !S_ISSOCK (st.st_mode))
     return FALSE;
+  set_grant (b, FALSE, "--socket=wayland");
   inside = g_build_filename ("/run/flatpak", name, NULL);
   add_mount (b, MOUNT_RO_BIND, host, inside, FALSE);
   add_runtime_dir_link (b, name);
@@ -1572,16 +1697,18 @@ add_wayland_socket (Builder *b)
  * this machine. /tmp/.X11-unix is always a fresh tmpfs, so a shared /tmp
  * never shows the host's X sockets. */
 static gboolean
-add_x11 (Builder *b, gboolean allowed, GError **error)
+add_x11 (Builder *b, const char *granted_by, GError **error)
 {
   const char *value = g_getenv ("DISPLAY");
   g_auto(FpX11Display) display = { 0 };
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GBytes) cookies = NULL;
 
+  set_grant (b, FALSE, "sandbox (no X11 socket of the host's but the one granted)");
   add_mount (b, MOUNT_TMPFS, NULL, "/tmp/.X11-unix", FALSE);
-  if (!allowed || value == NULL)
+  if (granted_by == NULL || value == NULL)
     return TRUE;
+  set_grant (b, FALSE, "%s", granted_by);
   if (!fp_x11_parse_display (value, &display, &local_error))
     {
       if (!b->quiet)
@@ -1614,15 +1741,15 @@ add_display_sockets (Builder *b, GError **error)
 {
   const FpContext *ctx = b->context;
   gboolean have_wayland = FALSE;
-  gboolean allow_x11;
+  const char *x11 = NULL;
 
   if (fp_context_has (ctx, FP_FLAGS_SOCKETS, FP_SOCKET_WAYLAND))
     have_wayland = add_wayland_socket (b);
   if (fp_context_has (ctx, FP_FLAGS_SOCKETS, FP_SOCKET_FALLBACK_X11))
-    allow_x11 = !have_wayland;
-  else
-    allow_x11 = fp_context_has (ctx, FP_FLAGS_SOCKETS, FP_SOCKET_X11);
-  return add_x11 (b, allow_x11, error);
+    x11 = have_wayland ? NULL : "--socket=fallback-x11";
+  else if (fp_context_has (ctx, FP_FLAGS_SOCKETS, FP_SOCKET_X11))
+    x11 = "--socket=x11";
+  return add_x11 (b, x11, error);
 }
 
 /* PulseAudio as Flatpak gives it: the socket at /run/flatpak/pulse/native
@@ -1835,6 +1962,7 @@ emit_mounts (Builder *b, GError **error)
           apply_mount_for (b, m->op, m->source, m->dest, m->optional, m->grant, m->from_profile);
           continue;
         }
+      prepare_mount_point (b, m->dest, FALSE);
       if (!fp_bwrap_add_data (b->bwrap, "--ro-bind-data", m->source, m->data, m->dest, error))
         return FALSE;
       note_layer (b, MOUNT_DATA, NULL, m->dest, m->grant, m->from_profile);
@@ -1967,6 +2095,7 @@ builder_clear (Builder *b)
   g_free (b->sandbox_runtime_dir);
   g_free (b->per_app_tmp);
   g_free (b->per_app_dev_shm);
+  g_clear_error (&b->setup_error);
   g_ptr_array_unref (b->mounts);
   g_clear_pointer (&b->layers, g_ptr_array_unref);
   g_ptr_array_unref (b->runtime_groups);
@@ -2049,6 +2178,13 @@ protected_host_paths (Builder *b)
       protect (list, path, runtime_dirs[i].what, TRUE, NULL);
     }
   protect (list, apps_dir, "other apps' data (~/.var/app)", FALSE, NULL);
+  {
+    g_autoptr(GPtrArray) state = launcher_state_dirs ();
+
+    for (guint i = 0; i < state->len; i++)
+      protect (list, g_ptr_array_index (state, i),
+               "fauxpak's and Flatpak's own permission files (overrides, installed profiles)", TRUE, NULL);
+  }
   return list;
 }
 
@@ -2109,6 +2245,37 @@ check_grants_hide_protected (Builder *b, GError **error)
   return TRUE;
 }
 
+/* Over what the grants show of launcher_state_dirs, after every grant:
+ * an empty tmpfs, so that the app sees none of it and cannot create it.
+ * What a grant shows elsewhere (a raw bind to another place) is not
+ * covered, and check_grants_hide_protected refuses it. */
+static void
+hide_launcher_state (Builder *b)
+{
+  g_autoptr(GPtrArray) state = launcher_state_dirs ();
+
+  set_grant (b, FALSE, "hidden: fauxpak's and Flatpak's permission files");
+  for (guint i = 0; i < state->len; i++)
+    {
+      const char *dir = g_ptr_array_index (state, i);
+      gboolean named = FALSE;
+
+      /* A grant of the directory itself is refused, not quietly emptied. */
+      for (guint j = 0; j < b->layers->len && !named; j++)
+        named = g_str_equal (((const Layer *) g_ptr_array_index (b->layers, j))->dest, dir);
+      if (!named && layers_show (b->layers, dir))
+        apply_mount (b, MOUNT_TMPFS, NULL, dir, FALSE);
+    }
+}
+
+/* After the last mount (a raw bind may add one under /sys): nothing in
+ * /sys is writable, as on the host for the app's uid. */
+static void
+finish_sys (Builder *b)
+{
+  fp_bwrap_add_args (b->bwrap, "--remount-ro", "/sys", NULL);
+}
+
 /* Every mount, in the order bwrap makes them: what the sandbox shows of
  * the host follows from this alone, for the build and for a view. */
 static gboolean
@@ -2135,7 +2302,14 @@ add_filesystem_layout (Builder *b, GError **error)
     return FALSE;
   if (!add_raw_binds (b, error))
     return FALSE;
+  hide_launcher_state (b);
   add_documents_alias (b);
+  finish_sys (b);
+  if (b->setup_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&b->setup_error));
+      return FALSE;
+    }
   return check_grants_hide_protected (b, error);
 }
 

@@ -32,9 +32,30 @@ fp_nofollow_open_dir (const char *anchor,
                       gboolean    create,
                       GError    **error)
 {
-  g_auto(GStrv) parts = g_strsplit (relative, "/", -1);
   g_autoptr(GString) walked = g_string_new (NULL);
   int fd = open (anchor, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  int result;
+
+  if (fd < 0)
+    {
+      set_walk_error (error, anchor, walked, errno);
+      return -1;
+    }
+  result = fp_nofollow_open_dir_at (fd, anchor, relative, create, error);
+  close (fd);
+  return result;
+}
+
+int
+fp_nofollow_open_dir_at (int         anchor_fd,
+                         const char *anchor,
+                         const char *relative,
+                         gboolean    create,
+                         GError    **error)
+{
+  g_auto(GStrv) parts = g_strsplit (relative, "/", -1);
+  g_autoptr(GString) walked = g_string_new (NULL);
+  int fd = fcntl (anchor_fd, F_DUPFD_CLOEXEC, 3);
 
   if (fd < 0)
     {
@@ -111,4 +132,66 @@ fp_nofollow_open_dir_path (const char *path,
   if (best != NULL)
     return fp_nofollow_open_dir (best, absolute + strlen (best) + 1, create, error);
   return fp_nofollow_open_dir ("/", absolute + 1, create, error);
+}
+
+gboolean
+fp_nofollow_make_mount_point (int         anchor_fd,
+                              const char *anchor,
+                              const char *relative,
+                              gboolean    directory,
+                              GError    **error)
+{
+  g_autofree char *parent = g_path_get_dirname (relative);
+  g_autofree char *name = g_path_get_basename (relative);
+  g_autofree char *path = g_build_filename (anchor, relative, NULL);
+  struct stat st;
+  int dir_fd;
+  int saved_errno = 0;
+
+  if (g_str_equal (name, "..") || g_str_equal (name, ".") || g_str_equal (name, "/"))
+    {
+      g_set_error (error, FP_ERROR, FP_ERROR_SANDBOX_SETUP, "%s: not a place to mount on", path);
+      return FALSE;
+    }
+  dir_fd = fp_nofollow_open_dir_at (anchor_fd, anchor, g_str_equal (parent, ".") ? "" : parent, TRUE, error);
+  if (dir_fd < 0)
+    return FALSE;
+  if (fstatat (dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+    {
+      if (errno != ENOENT)
+        saved_errno = errno;
+      else if (directory)
+        {
+          /* EEXIST: made meanwhile; looked at again below. */
+          if (mkdirat (dir_fd, name, 0700) != 0 && errno != EEXIST)
+            saved_errno = errno;
+        }
+      else
+        {
+          int fd = openat (dir_fd, name, O_RDONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+          if (fd >= 0)
+            close (fd);
+          else if (errno != EEXIST)
+            saved_errno = errno;
+        }
+      if (saved_errno == 0 && fstatat (dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+        saved_errno = errno;
+    }
+  close (dir_fd);
+  if (saved_errno != 0)
+    {
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   "cannot make %s: %s", path, g_strerror (saved_errno));
+      return FALSE;
+    }
+  if (S_ISLNK (st.st_mode))
+    {
+      g_set_error (error, FP_ERROR, FP_ERROR_SANDBOX_SETUP,
+                   "%s is not a directory (a symlink?); fauxpak does not follow links where the app can write. "
+                   "It may have been replaced from inside the sandbox: look at it before removing it",
+                   path);
+      return FALSE;
+    }
+  return TRUE;
 }

@@ -62,7 +62,24 @@ def main():
                 if dest is None:
                     listed.append({"kind": kind, "host": None, "dest": first, "grant": grant})
                 else:
-                    listed.append({"kind": kind, "host": os.path.realpath(first), "dest": dest, "grant": grant})
+                    listed.append({"kind": kind, "host": first, "dest": dest, "grant": grant})
+    # What info names <instance-id> (a dry run has none yet) is the
+    # instance the app runs in: the one number its mount table shows where
+    # info put the instance directory; the proxies' sockets are in it too.
+    instance = None
+    for e in listed:
+        if "<instance-id>" in e["dest"]:
+            pattern = re.compile("^" + re.escape(e["dest"]).replace(re.escape("<instance-id>"), "([0-9]+)") + "$")
+            ids = {m.group(1) for m in (pattern.match(s["point"]) for s in sandbox) if m}
+            if len(ids) == 1:
+                instance = ids.pop()
+    for e in listed:
+        if instance is not None:
+            e["dest"] = e["dest"].replace("<instance-id>", instance)
+            if e["host"] is not None:
+                e["host"] = e["host"].replace("<instance-id>", instance)
+        if e["host"] is not None:
+            e["host"] = os.path.realpath(e["host"])
     problems = []
     has_devfs = any(e["kind"] == "devfs" for e in listed)
 
@@ -75,8 +92,6 @@ def main():
         if has_devfs and under(point, "/dev") and (
                 mount["fstype"] in ("devpts", "tmpfs", "mqueue") or point in host_paths(mount, host)):
             continue   # bwrap's --dev: its tmpfs, devpts, shm and the host's null, zero, tty…
-        if point == "/run/flatpak/.ref":
-            continue   # the instance lock: a dry run has no instance yet
         sources = host_paths(mount, host)
         matched = False
         for e in listed:

@@ -117,6 +117,12 @@ if [ -x "$launcher" ] && has_gtk; then
       check_output "  …which filters what Flatpak's filter filters" "introspection denied" echo "$out"
       check_output "  …at Flatpak's address" "AT_SPI_BUS_ADDRESS=unix:path=/run/flatpak/at-spi-bus" \
         run_in -- env
+      # What fauxpak info lists is what the sandbox gets, the proxy's socket too.
+      "$FAUXPAK" info --ro-bind="$TESTS_DIR/fidelity:$PROBE_DIR" --app-id=$APP -- true > "$TEST_TMP/a11y-info.txt"
+      run_in -- cat /proc/self/mountinfo > "$TEST_TMP/a11y-mounts.txt"
+      check_output "  …which fauxpak info lists" "-> /run/flatpak/at-spi-bus" cat "$TEST_TMP/a11y-info.txt"
+      check "  …with every other mount of the sandbox" \
+        "$SYSTEM_PYTHON" "$TESTS_DIR/mount-compare.py" /proc/self/mountinfo "$TEST_TMP/a11y-mounts.txt" "$TEST_TMP/a11y-info.txt"
     else
       not_ok "at-spi-bus-launcher came up on the private session bus: $(cat "$TEST_TMP/a11y.log")"
     fi

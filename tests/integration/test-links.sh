@@ -16,8 +16,12 @@ run_in () { "$FAUXPAK" run "$@"; }
 victim_untouched () { [ -z "$(ls -A "$victim")" ]; }
 
 # plant NAME: from inside, replace ~/.var/app/APP/NAME with a link to the victim.
+# Moved aside, not removed: what the sandbox mounts inside it (the host's
+# font cache in cache/fontconfig) cannot be removed, but its parent can be
+# renamed all the same.
 plant () {
-  run_in --app-id=$APP -- sh -c "rm -rf '$APP_DIR/$1' && mkdir -p \"\$(dirname '$APP_DIR/$1')\" &&
+  run_in --app-id=$APP -- sh -c "mkdir -p \"\$(dirname '$APP_DIR/$1')\" &&
+                                 { [ ! -e '$APP_DIR/$1' ] || mv '$APP_DIR/$1' \"\$(mktemp -u '$APP_DIR/moved.XXXXXX')\"; } &&
                                  ln -s '$victim' '$APP_DIR/$1'"
 }
 
@@ -69,3 +73,48 @@ check "a home reached through a symlink works, with a persistent directory and :
     sh -c 'touch ~/.p/f && test -d ~/made'
 check "  …and its directories are made in the real home" \
   test -f "$TEST_TMP/real-home/.var/app/$APP/.p/f" -a -d "$TEST_TMP/real-home/made"
+
+# Mount points the sandbox makes inside what the app writes: bwrap would
+# make each on the host, following a link the app left in its place or
+# on the way to it. Each is made by fauxpak instead, without following
+# links; a link refuses the launch.
+if [ -d /var/cache/fontconfig ]; then
+  # cache/fontconfig is mounted on in every sandbox (the host's font
+  # cache): only a fresh cache directory can hold a link there.
+  run_in --app-id=$APP -- sh -c "mv '$APP_DIR/cache' '$APP_DIR/cache.moved' && mkdir '$APP_DIR/cache' &&
+                                 ln -s '$victim/fontconfig' '$APP_DIR/cache/fontconfig'"
+  check "  (the app replaced cache/fontconfig with a symlink from inside)" test -L "$APP_DIR/cache/fontconfig"
+  check_status "cache/fontconfig planted as a symlink: refused, as $(id -un)" 125 run_in --app-id=$APP -- true
+  check "  …and nothing is made where it leads" victim_untouched
+  rm -f "$APP_DIR/cache/fontconfig"
+fi
+
+mkdir -p "$XDG_CONFIG_HOME/gtk-3.0"
+check "--filesystem=xdg-config/gtk-3.0 shows it in the app's config too" \
+  run_in --filesystem=xdg-config/gtk-3.0:ro --app-id=$APP -- test -d "$APP_DIR/config/gtk-3.0"
+run_in --app-id=$APP -- sh -c "rm -rf '$APP_DIR/config/gtk-3.0' && ln -s '$victim/gtk-3.0' '$APP_DIR/config/gtk-3.0'"
+check "  (the app replaced config/gtk-3.0 with a symlink from inside)" test -L "$APP_DIR/config/gtk-3.0"
+check_status "  …the next launch with the grant refuses, as $(id -un)" 125 \
+  run_in --filesystem=xdg-config/gtk-3.0:ro --app-id=$APP -- true
+check "  …and makes nothing where it leads" victim_untouched
+rm -f "$APP_DIR/config/gtk-3.0"
+
+# $XDG_RUNTIME_DIR inside is the one the app's instances share.
+mkdir -p "$XDG_RUNTIME_DIR/testdir"
+check "--filesystem=xdg-run/testdir works" \
+  run_in --filesystem=xdg-run/testdir --app-id=$APP -- sh -c 'test -d "$XDG_RUNTIME_DIR/testdir"'
+run_in --app-id=$APP -- sh -c "rmdir \"\$XDG_RUNTIME_DIR/testdir\"; ln -s '$victim/testdir' \"\$XDG_RUNTIME_DIR/testdir\""
+check_status "\$XDG_RUNTIME_DIR/testdir planted as a symlink: the next launch with the grant refuses, as $(id -un)" 125 \
+  run_in --filesystem=xdg-run/testdir --app-id=$APP -- true
+check "  …and makes nothing where it leads" victim_untouched
+run_in --app-id=$APP -- sh -c 'rm -f "$XDG_RUNTIME_DIR/testdir"'
+
+# The app's /tmp is shared by its instances: home (under /tmp here) is
+# mounted inside it, and a directory on the way there can be replaced.
+home_top=/tmp/$(cut -d/ -f3 <<< "$HOME")
+run_in --app-id=$APP -- sh -c "mv '$home_top' '/tmp/moved' && ln -s '$victim' '$home_top'"
+check_status "a directory on the way to a mount point in the shared /tmp planted as a symlink: refused, as $(id -un)" 125 \
+  run_in --app-id=$APP -- true
+check "  …and makes nothing where it leads" victim_untouched
+rm -f "$XDG_RUNTIME_DIR/.flatpak/$APP/tmp/$(basename "$home_top")"
+check "with the link gone, launches work again" run_in --app-id=$APP -- true
