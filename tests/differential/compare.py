@@ -108,6 +108,8 @@ def main():
                         help="the raw bind that puts the probe at /app/bin under fauxpak")
     parser.add_argument("--flatpak-installation", default=None,
                         help="FLATPAK_USER_DIR: Flatpak makes it and the directories above it empty")
+    parser.add_argument("--hidden-state", action="append", default=[],
+                        help="a directory of fauxpak's or Flatpak's permission files: fauxpak covers it")
     parser.add_argument("flatpak")
     parser.add_argument("fauxpak")
     args = parser.parse_args()
@@ -137,6 +139,13 @@ def main():
             continue
         a, b = flatpak.get(key, "(missing)"), fauxpak.get(key, "(missing)")
         if key[0] == "path-mode" and key[1] in FAUXPAK_READ_ONLY and (a, b) == ("rw", "ro"):
+            continue
+        # fauxpak's and Flatpak's permission files: under any grant that
+        # shows them fauxpak covers them with an empty tmpfs, made when
+        # missing, so the app can neither read nor make them (issue 7,
+        # README). Only that: an empty directory, read-write, at the path.
+        if key[0] in ("path", "path-mode") and key[1] in args.hidden_state and \
+                fauxpak.get(("path", key[1])) == "dir" and fauxpak.get(("path-mode", key[1])) == "rw":
             continue
         # Flatpak covers its user installation in every sandbox with an
         # empty directory, making the ones above it; fauxpak shows nothing

@@ -107,7 +107,7 @@ for p in /sys/block /sys/bus /sys/class /sys/dev /sys/devices /sys/fs /sys/kerne
          "$HOME/.var/app/$APP/config/gtk-3.0/settings.ini" "$HOME/.var/app/$APP/data/fonts" \
          "$HOME/.var/app/$APP/cache/thumbnails" "$HOME/.var/app/$APP/.mozilla" \
          "$HOME/.config" "$HOME/.config/gtk-3.0/settings.ini" "$HOME/.local/share/fonts" \
-         "$HOME/.cache" "$HOME/.cache/thumbnails" "$HOME/.local/share/flatpak" \
+         "$HOME/.cache" "$HOME/.cache/thumbnails" "$HOME/.local/share/flatpak" "$HOME/.config/fauxpak" \
          "$TEST_TMP" "$TEST_TMP/shared" "$TEST_TMP/cwd" "$XDG_RUNTIME_DIR" \
          "$XDG_RUNTIME_DIR/app/$APP" "$XDG_RUNTIME_DIR/testdir" "/run/flatpak/app/$APP"; do
   PROBE_ARGS+=(--path="$p")
@@ -143,6 +143,9 @@ fi
 # The test's runtime directory is not /run/user/UID: Flatpak shows an
 # xdg-run/… grant at the host's path, fauxpak in the sandbox's
 # $XDG_RUNTIME_DIR (README: the same place on a desktop).
+# fauxpak's and Flatpak's permission files, which fauxpak covers (README).
+HIDDEN_STATE=("$XDG_CONFIG_HOME/fauxpak" "$XDG_DATA_HOME/fauxpak" "$XDG_DATA_HOME/flatpak")
+
 # Flatpak mounts the grant at the host's path, making the directories
 # above it in the sandbox's /var/tmp.
 XDG_RUN_WHY="the host's runtime dir is not /run/user/UID here"
@@ -161,6 +164,8 @@ reset_app_state () {
   shm=$(readlink "$XDG_RUNTIME_DIR/.flatpak/$APP/dev-shm" 2>/dev/null)
   [[ $shm == /dev/shm/flatpak-$APP-* ]] && rm -rf "$shm"
   rm -rf "$XDG_RUNTIME_DIR/.flatpak/$APP" "$HOME/.var/app/$APP"
+  # …and the empty permission directories fauxpak makes to cover them
+  rmdir "${HIDDEN_STATE[@]}" 2>/dev/null
 }
 
 # run_case [--allow=SECTION:PATTERN:REASON]… [--root-refuses=MESSAGE] NAME
@@ -204,7 +209,8 @@ run_case () {
     return
   fi
   if "$SYSTEM_PYTHON" "$COMPARE" --app-id=$APP --probe-bind="--ro-bind=$TEST_TMP/bin:/app/bin" \
-       --flatpak-installation="$FLATPAK_USER_DIR" "${allow[@]}" \
+       --flatpak-installation="$FLATPAK_USER_DIR" \
+       "${HIDDEN_STATE[@]/#/--hidden-state=}" "${allow[@]}" \
        "$out/flatpak" "$out/fauxpak" >"$out/diff"; then
     ok "$name: fauxpak shows what flatpak shows ($*)"
   else
