@@ -2,10 +2,14 @@
 """Compares two probe reports (tests/differential/probe.c): the real flatpak's
 and fauxpak's, for the same permission options.
 
-    compare.py --app-id=ID [--allow=SECTION:KEY-PATTERN:REASON]… FLATPAK-REPORT FAUXPAK-REPORT
+    compare.py --app-id=ID [--probe-bind=OPTION] [--flatpak-installation=DIR]
+               [--hidden-state=DIR]… [--allow=SECTION:KEY-PATTERN:REASON]…
+               FLATPAK-REPORT FAUXPAK-REPORT
 
 --allow lets one case differ where the test set-up itself differs (its
-reason is printed, so it shows in the TAP log).
+reason is printed, so it shows in the TAP log; a path allowed may differ in
+its mode too). --probe-bind, --flatpak-installation and --hidden-state name
+the paths of the narrow rules below.
 
 Prints each difference and exits 1 when there is one. What must differ is
 normalised first; each rule says why. The rules that are deliberate
@@ -143,8 +147,10 @@ def main():
         # fauxpak's and Flatpak's permission files: under any grant that
         # shows them fauxpak covers them with an empty tmpfs, made when
         # missing, so the app can neither read nor make them (issue 7,
-        # README). Only that: an empty directory, read-write, at the path.
+        # README). Only that: an empty directory, read-write, at the path,
+        # where Flatpak shows the directory it is in.
         if key[0] in ("path", "path-mode") and key[1] in args.hidden_state and \
+                flatpak.get(("path", key[1].rsplit("/", 1)[0]), "absent") == "dir" and \
                 fauxpak.get(("path", key[1])) == "dir" and fauxpak.get(("path-mode", key[1])) == "rw":
             continue
         # Flatpak covers its user installation in every sandbox with an

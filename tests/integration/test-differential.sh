@@ -107,7 +107,7 @@ for p in /sys/block /sys/bus /sys/class /sys/dev /sys/devices /sys/fs /sys/kerne
          "$HOME/.var/app/$APP/config/gtk-3.0/settings.ini" "$HOME/.var/app/$APP/data/fonts" \
          "$HOME/.var/app/$APP/cache/thumbnails" "$HOME/.var/app/$APP/.mozilla" \
          "$HOME/.config" "$HOME/.config/gtk-3.0/settings.ini" "$HOME/.local/share/fonts" \
-         "$HOME/.cache" "$HOME/.cache/thumbnails" "$HOME/.local/share/flatpak" "$HOME/.config/fauxpak" \
+         "$HOME/.cache" "$HOME/.cache/thumbnails" "$HOME/.local/share" "$HOME/.local/share/flatpak" "$HOME/.config/fauxpak" \
          "$TEST_TMP" "$TEST_TMP/shared" "$TEST_TMP/cwd" "$XDG_RUNTIME_DIR" \
          "$XDG_RUNTIME_DIR/app/$APP" "$XDG_RUNTIME_DIR/testdir" "/run/flatpak/app/$APP"; do
   PROBE_ARGS+=(--path="$p")
