@@ -50,11 +50,14 @@ FAUXPAK_READ_ONLY = [
 # with whether its socket is granted, read from Flatpak's [Context]
 # sockets: missing where the socket is granted is a difference.
 FAUXPAK_UNSETS = {
-    "WAYLAND_DISPLAY": lambda sockets: "wayland" in sockets,
-    "SSH_AUTH_SOCK": lambda sockets: "ssh-auth" in sockets,
+    "WAYLAND_DISPLAY": lambda sockets, facts: "wayland" in sockets,
+    "SSH_AUTH_SOCK": lambda sockets, facts: "ssh-auth" in sockets,
     # fallback-x11 (which Flatpak also writes as x11) next to wayland is no X11
-    "XAUTHORITY": lambda sockets: bool({"x11", "fallback-x11"} & sockets) and
-                                  not {"fallback-x11", "wayland"} <= sockets,
+    "XAUTHORITY": lambda sockets, facts: bool({"x11", "fallback-x11"} & sockets) and
+                                         not {"fallback-x11", "wayland"} <= sockets,
+    # the system bus, raw or through the proxy a system bus policy starts
+    "DBUS_SYSTEM_BUS_ADDRESS": lambda sockets, facts: "system-bus" in sockets or any(
+        s == "info" and k.startswith("System Bus Policy/") for s, k in facts),
 }
 
 
@@ -162,7 +165,7 @@ def main():
                 flatpak.get(("path", key[1])) == "dir" and fauxpak.get(("path", key[1])) == "absent":
             continue
         if key not in fauxpak and key[0] == "env" and key[1] in FAUXPAK_UNSETS and \
-                not FAUXPAK_UNSETS[key[1]](sockets):
+                not FAUXPAK_UNSETS[key[1]](sockets, flatpak):
             continue
         if a != b:
             differences.append(f"{key[0]} {key[1]}: flatpak {a!r}, fauxpak {b!r}")

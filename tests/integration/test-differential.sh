@@ -81,6 +81,11 @@ dbus-daemon --config-file="$TESTS_DIR/portal/dbus-session.conf" --address="unix:
 cleanup_kill $!
 wait_for '[ -S "$XDG_RUNTIME_DIR/bus" ]' || { not_ok "the private session bus did not start"; finish; }
 export DBUS_SESSION_BUS_ADDRESS=unix:path=$XDG_RUNTIME_DIR/bus
+# …and a private system bus, which the machine may lack.
+dbus-daemon --config-file="$TESTS_DIR/portal/dbus-session.conf" --address="unix:path=$XDG_RUNTIME_DIR/system-bus" \
+  --nofork --nopidfile </dev/null >"$TEST_TMP/system-bus.log" 2>&1 &
+cleanup_kill $!
+wait_for '[ -S "$XDG_RUNTIME_DIR/system-bus" ]' || { not_ok "the private system bus did not start"; finish; }
 BUS_NAMES=(org.example.Talk org.example.See org.freedesktop.Notifications org.freedesktop.portal.Test
            org.example.Hidden org.mpris.MediaPlayer2.Other)
 "$SYSTEM_PYTHON" "$TESTS_DIR/differential/bus-names.py" "$TEST_TMP/bus-names.ready" "${BUS_NAMES[@]}" \
@@ -118,6 +123,7 @@ for name in "$APP.Sub" org.example.Own org.mpris.MediaPlayer2.$APP org.example.T
 # The same environment for both, with what Flatpak clears on the host side.
 run_env=(env -i PATH=/usr/bin:/bin HOME="$HOME" USER="$(id -un)" LANG=C.UTF-8 TERM=dumb
          XDG_RUNTIME_DIR="$XDG_RUNTIME_DIR" DBUS_SESSION_BUS_ADDRESS="$DBUS_SESSION_BUS_ADDRESS"
+         DBUS_SYSTEM_BUS_ADDRESS="unix:path=$XDG_RUNTIME_DIR/system-bus"
          XDG_CONFIG_HOME="$XDG_CONFIG_HOME" XDG_DATA_HOME="$XDG_DATA_HOME" XDG_CACHE_HOME="$XDG_CACHE_HOME"
          FLATPAK_USER_DIR="$FLATPAK_USER_DIR" FLATPAK_SYSTEM_DIR="$FLATPAK_SYSTEM_DIR"
          FLATPAK_CONFIG_DIR="$FLATPAK_CONFIG_DIR" WAYLAND_DISPLAY=wayland-0
@@ -231,6 +237,8 @@ run_case socket-session-bus --socket=session-bus
 run_case socket-ssh-auth --socket=ssh-auth
 run_case socket-pcsc --socket=pcsc
 run_case socket-cups --socket=cups
+run_case socket-system-bus --socket=system-bus
+run_case socket-gpg-agent --socket=gpg-agent
 if [ -n "$xvfb_display" ]; then
   run_case socket-x11 --socket=x11
   run_case socket-x11-fallback-wayland --socket=x11 --socket=fallback-x11 --socket=wayland
@@ -264,6 +272,9 @@ run_case fs-xdg-config-sub --filesystem=xdg-config/gtk-3.0:ro
 run_case fs-xdg-data-sub --filesystem=xdg-data/fonts:ro
 run_case fs-xdg-cache-sub --filesystem=xdg-cache/thumbnails
 run_case "${XDG_RUN_ALLOWED[@]}" fs-xdg-run --filesystem=xdg-run/testdir
+run_case --allow="rundir:pipewire-0:$XDG_RUN_WHY" --allow="path:$run_dir_re:$XDG_RUN_WHY" \
+  fs-xdg-run-pipewire --filesystem=xdg-run/pipewire-0
+run_case fs-xdg-data-create --filesystem=xdg-data/applications:create
 run_case fs-tilde --filesystem=~/proj
 run_case fs-home-alias --filesystem=home/proj:ro
 run_case fs-create --filesystem=~/newdir:create
@@ -276,6 +287,7 @@ run_case env-set --env=FOO=bar
 run_case env-protected --env=FLATPAK_ID=org.evil.App --env=container=none
 run_case env-unset --unset-env=LANG
 run_case bus-talk --talk-name=org.example.Talk
+run_case bus-system-talk --system-talk-name=org.freedesktop.UPower
 # flatpak 1.14 has no --see-name (fauxpak's extension)
 run_case bus-own --own-name=org.example.Own
 run_case bus-wildcard --talk-name='org.example.*'
