@@ -163,6 +163,9 @@ fi
 if command -v fc-match >/dev/null && [ -d /var/cache/fontconfig ]; then
   rm -rf "$HOME/.var/app/$APP/cache/fontconfig"
   check "a font lookup works" run_in -- sh -c 'fc-match sans >/dev/null'
+  font_cache_inside=$(run_in -- ls /var/cache/fontconfig 2>/dev/null)
+  check "  …with the host's font cache at /var/cache/fontconfig" \
+    bash -c '[ -n "$1" ] && [ "$1" = "$2" ]' _ "$font_cache_inside" "$(ls /var/cache/fontconfig)"
   # Only where the host's own lookup, with an empty user cache, finds the
   # system cache valid: a cache older than its font directories (an image
   # that lost their mtimes) is rebuilt outside the sandbox too.
