@@ -604,6 +604,7 @@ add_run_host_files (Builder *b, GError **error)
 {
   g_autoptr(GBytes) manager = g_bytes_new_static ("flatpak\n", strlen ("flatpak\n"));
 
+  set_grant (b, FALSE, "sandbox (the host's os-release and container manager, as under Flatpak)");
   if (g_file_test ("/etc/os-release", G_FILE_TEST_EXISTS))
     apply_mount (b, MOUNT_RO_BIND, "/etc/os-release", "/run/host/os-release", FALSE);
   else if (g_file_test ("/usr/lib/os-release", G_FILE_TEST_EXISTS))
@@ -1393,6 +1394,46 @@ add_user_dirs_file (Builder *b, const char *contents)
     add_data_mount (b, "user-dirs.dirs", contents, dest);
 }
 
+/* What others may not read of the host's /etc at /run/host/etc: hidden
+ * as under the host runtime's /etc (add_host_etc), for root may run
+ * fauxpak and uid 0 inside reads what the host's root reads: a grant of
+ * the host's /etc is what programs read there, not its shadow file or
+ * its keys. In their turn among the sorted mounts, after the bind. */
+static void
+hide_private_host_etc (Builder *b)
+{
+  const char *const top[] = { "", NULL };
+
+  for (guint round = 0; round < 2; round++)
+    {
+      const char *const *dirs = round == 0 ? top : etc_private_dirs;
+
+      for (guint d = 0; dirs[d] != NULL; d++)
+        {
+          g_autofree char *dir = g_build_filename ("/etc", dirs[d], NULL);
+          g_autoptr(GDir) listing = NULL;
+          const char *name;
+          struct stat st;
+
+          if (lstat (dir, &st) != 0 || !S_ISDIR (st.st_mode) || (round > 0 && !etc_entry_is_public (&st)))
+            continue;
+          listing = g_dir_open (dir, 0, NULL);
+          while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+            {
+              g_autofree char *path = g_build_filename (dir, name, NULL);
+              g_autofree char *inside = g_build_filename ("/run/host", path, NULL);
+
+              if (lstat (path, &st) != 0 || etc_entry_is_public (&st))
+                continue;
+              if (S_ISDIR (st.st_mode))
+                add_mount (b, MOUNT_TMPFS, NULL, inside, FALSE);
+              else if (S_ISREG (st.st_mode))
+                add_data_mount (b, "hidden", "", inside);
+            }
+        }
+    }
+}
+
 /* host-os, host-etc, and host (which implies both), laid out under
  * /run/host as Flatpak does: /usr, the merged-/usr links (or directories)
  * and, for the OS without its /etc, the parts of /etc libraries need.
@@ -1409,6 +1450,7 @@ add_run_host_grants (Builder *b)
 
   if (os)
     {
+      set_grant (b, TRUE, "--filesystem=%s", host ? "host" : "host-os");
       add_mount (b, MOUNT_RO_BIND, "/usr", "/run/host/usr", FALSE);
       if (g_file_test ("/var/usrlocal", G_FILE_TEST_IS_DIR))
         add_mount (b, MOUNT_RO_BIND, "/var/usrlocal", "/run/host/var/usrlocal", FALSE);
@@ -1435,7 +1477,12 @@ add_run_host_grants (Builder *b)
         }
     }
   if (etc)
-    add_mount (b, MOUNT_RO_BIND, "/etc", "/run/host/etc", FALSE);
+    {
+      set_grant (b, TRUE, "--filesystem=%s", host ? "host" : "host-etc");
+      add_mount (b, MOUNT_RO_BIND, "/etc", "/run/host/etc", FALSE);
+      set_grant (b, FALSE, "hidden: what others may not read of the host's /etc");
+      hide_private_host_etc (b);
+    }
 }
 
 static gboolean
