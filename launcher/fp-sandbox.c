@@ -141,15 +141,21 @@ note_layer (Builder *b, MountOp op, const char *host_source, const char *dest,
   g_ptr_array_add (b->layers, layer);
 }
 
-/* Before bwrap mounts at `dest` (or makes a directory there): when what
- * the sandbox shows at `dest` so far is a host directory bound read-write
- * (the app's own data, its shared /tmp and runtime directory, a grant),
- * bwrap would make the mount point on the host, following any link the
- * app planted there, as root when root runs fauxpak. It is made here
- * instead, walked from that bind without following links; a link fails
- * the launch (setup_error). Every running instance of the app has the
- * same mount point, which keeps the app from replacing it while any runs
- * (Flatpak's argument for /tmp/.X11-unix). */
+/* Before bwrap mounts at `dest`: when what the sandbox shows at `dest` so
+ * far is a host directory bound read-write, bwrap would make a missing
+ * mount point on the host, following any link on the way, as root when
+ * root runs fauxpak; and it mounts on whatever a link there leads to. It
+ * is made here instead, walked from that bind without following links.
+ * In the app's own directories (bound from fds: its data, its shared
+ * /tmp and runtime directory) every link there is the app's doing, and
+ * fails the launch (setup_error), even where the mount point exists: a
+ * link planted as a mount point would have bwrap mount wherever the app
+ * chose in the next sandbox. Under a grant of the
+ * user's (home, say) a link may be the user's own (a ~/.config kept with
+ * the dotfiles): an existing mount point is left to bwrap, as before, and
+ * only a missing one is made without following links. Every running
+ * instance of the app has the same mount points, which keeps it from
+ * replacing them while one runs (Flatpak's argument for /tmp/.X11-unix). */
 static void
 prepare_mount_point (Builder *b, const char *dest, gboolean directory)
 {
@@ -160,7 +166,7 @@ prepare_mount_point (Builder *b, const char *dest, gboolean directory)
   for (guint i = b->layers->len; i > 0; i--)
     {
       const Layer *layer = g_ptr_array_index (b->layers, i - 1);
-      g_autofree char *anchor = NULL;
+      const char *relative;
       int anchor_fd;
 
       if (!fp_path_is_under (canonical, layer->dest))
@@ -169,13 +175,19 @@ prepare_mount_point (Builder *b, const char *dest, gboolean directory)
       if (g_str_equal (canonical, layer->dest) || layer->host_source == NULL || !layer->writable ||
           layer->op == MOUNT_SYMLINK)
         return;
+      relative = canonical + strlen (layer->dest) + (g_str_equal (layer->dest, "/") ? 0 : 1);
+      if (layer->fd < 0)
+        {
+          g_autofree char *host = g_build_filename (layer->host_source, relative, NULL);
+
+          if (g_file_test (host, directory ? G_FILE_TEST_IS_DIR : G_FILE_TEST_EXISTS))
+            return;
+        }
       anchor_fd = layer->fd >= 0 ? fcntl (layer->fd, F_DUPFD_CLOEXEC, 3)
                                  : open (layer->host_source, O_PATH | O_DIRECTORY | O_CLOEXEC);
       if (anchor_fd < 0)
         return;  /* not a directory: bwrap says why */
-      anchor = g_strdup (layer->host_source);
-      fp_nofollow_make_mount_point (anchor_fd, anchor, canonical + strlen (layer->dest) + (g_str_equal (layer->dest, "/") ? 0 : 1),
-                                    directory, &b->setup_error);
+      fp_nofollow_make_mount_point (anchor_fd, layer->host_source, relative, directory, &b->setup_error);
       close (anchor_fd);
       return;
     }
@@ -2169,12 +2181,31 @@ protected_free (Protected *p)
   g_free (p);
 }
 
+/* `path` with the links of what exists of it resolved: where a missing
+ * directory would be made. */
+static char *
+real_path_below (const char *path)
+{
+  g_autofree char *parent = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *real_parent = NULL;
+  char *real = realpath (path, NULL);  /* malloc'd: GLib's free is the system's */
+
+  if (real != NULL || g_str_equal (path, "/"))
+    return real != NULL ? real : g_strdup ("/");
+  parent = g_path_get_dirname (path);
+  name = g_path_get_basename (path);
+  real_parent = real_path_below (parent);
+  return g_build_filename (real_parent, name, NULL);
+}
+
+/* Where `path` is on the host, links resolved as far as it exists. */
 static char *
 canonical_host_path (const char *path)
 {
-  char *real = realpath (path, NULL);  /* malloc'd: GLib's free is the system's */
+  g_autofree char *absolute = g_canonicalize_filename (path, "/");
 
-  return real != NULL ? real : g_canonicalize_filename (path, "/");
+  return real_path_below (absolute);
 }
 
 static void
@@ -2305,13 +2336,24 @@ hide_launcher_state (Builder *b)
   for (guint i = 0; i < state->len; i++)
     {
       const char *dir = g_ptr_array_index (state, i);
+      g_autofree char *real = NULL;
       gboolean named = FALSE;
 
+      /* Made where fauxpak reads it, through the user's links as every
+       * read of fauxpak's config goes (a ~/.config kept with the
+       * dotfiles), so that the mount point exists before bwrap. */
+      if (!b->spec->dry_run && layers_show (b->layers, dir) && g_mkdir_with_parents (dir, 0700) != 0 && !b->quiet)
+        g_printerr ("fauxpak: cannot create %s: %s\n", dir, g_strerror (errno));
+      /* Covered where it is: through the link too, then. */
+      real = real_path_below (dir);
       /* A grant of the directory itself is refused, not quietly emptied. */
       for (guint j = 0; j < b->layers->len && !named; j++)
-        named = g_str_equal (((const Layer *) g_ptr_array_index (b->layers, j))->dest, dir);
-      if (!named && layers_show (b->layers, dir))
-        apply_mount (b, MOUNT_TMPFS, NULL, dir, FALSE);
+        {
+          const char *dest = ((const Layer *) g_ptr_array_index (b->layers, j))->dest;
+          named = g_str_equal (dest, dir) || g_str_equal (dest, real);
+        }
+      if (!named && layers_show (b->layers, real))
+        apply_mount (b, MOUNT_TMPFS, NULL, real, FALSE);
     }
 }
 
