@@ -1001,6 +1001,16 @@ add_instance_lock (Builder *b)
   add_runtime_dir_link (b, ".flatpak");
 }
 
+static void
+add_flatpak_info_link (Builder *b)
+{
+  set_grant (b, FALSE, "/.flatpak-info");
+  add_runtime_dir_symlink (b, "flatpak-info", "../../../.flatpak-info");
+}
+
+/* The keyfile the portals read, the sandbox's last mount: whatever an
+ * earlier one put at /.flatpak-info (bwrap mounts on what a link the app
+ * planted at a mount point leads to) lies under it. */
 static gboolean
 add_flatpak_info (Builder *b, GError **error)
 {
@@ -1009,7 +1019,6 @@ add_flatpak_info (Builder *b, GError **error)
                           b->spec->flatpak_info, "/.flatpak-info", error))
     return FALSE;
   note_layer (b, MOUNT_DATA, NULL, "/.flatpak-info", b->grant, FALSE);
-  add_runtime_dir_symlink (b, "flatpak-info", "../../../.flatpak-info");
   return TRUE;
 }
 
@@ -1858,20 +1867,23 @@ add_sockets (Builder *b, GError **error)
 {
   const FpContext *ctx = b->context;
   const char *rt = b->host_runtime_dir;
-  const char *srt = b->sandbox_runtime_dir;
 
   if (!add_display_sockets (b, error))
     return FALSE;
   set_grant (b, FALSE, "--socket=pulseaudio");
   if (fp_context_has (ctx, FP_FLAGS_SOCKETS, FP_SOCKET_PULSEAUDIO) && !add_pulseaudio (b, error))
     return FALSE;
+  /* Sockets go to /run/flatpak, linked from $XDG_RUNTIME_DIR as Flatpak
+   * links its own: that directory is the app's to write, shared by its
+   * instances, and a mount point there could be swapped for a link by an
+   * instance running without the grant. */
   if (fp_context_has (ctx, FP_FLAGS_SOCKETS, FP_SOCKET_PIPEWIRE))
     {
       g_autofree char *host = g_build_filename (rt, "pipewire-0", NULL);
-      g_autofree char *inside = g_build_filename (srt, "pipewire-0", NULL);
 
       set_grant (b, FALSE, "--socket=pipewire");
-      add_socket (b, host, inside);
+      if (add_socket (b, host, "/run/flatpak/pipewire-0"))
+        add_runtime_dir_link (b, "pipewire-0");
     }
   /* Which socket each bus is (the real one or the D-Bus proxy's) was
    * decided with the launch, in fp_dbus_plan_new. */
@@ -1910,10 +1922,13 @@ add_sockets (Builder *b, GError **error)
        * the directory, whose S.gpg-agent.ssh and S.gpg-agent.extra the
        * app could otherwise replace with its own (as Flatpak binds it). */
       g_autofree char *host = gpg_agent_socket ();
-      g_autofree char *inside = g_build_filename (srt, "gnupg", "S.gpg-agent", NULL);
 
       set_grant (b, FALSE, "--socket=gpg-agent");
-      add_socket (b, host, inside);
+      /* GnuPG wants its socket directory the user's own, 0700. */
+      if (host != NULL)
+        fp_bwrap_add_args (b->bwrap, "--perms", "0700", "--dir", "/run/flatpak/gnupg", NULL);
+      if (add_socket (b, host, "/run/flatpak/gnupg/S.gpg-agent"))
+        add_runtime_dir_link (b, "gnupg");
     }
   if (fp_context_has (ctx, FP_FLAGS_SOCKETS, FP_SOCKET_PCSC))
     {
@@ -2374,7 +2389,8 @@ add_filesystem_layout (Builder *b, GError **error)
   if (!add_runtime (b, error))
     return FALSE;
   add_runtime_dir (b);
-  if (!add_flatpak_info (b, error) || !add_run_host_files (b, error))
+  add_flatpak_info_link (b);
+  if (!add_run_host_files (b, error))
     return FALSE;
   add_instance_lock (b);
   add_app_runtime_dir (b);
@@ -2394,6 +2410,8 @@ add_filesystem_layout (Builder *b, GError **error)
   hide_launcher_state (b);
   add_documents_alias (b);
   finish_sys (b);
+  if (!add_flatpak_info (b, error))
+    return FALSE;
   if (b->setup_error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&b->setup_error));
