@@ -1218,10 +1218,31 @@ xdg_dir_for (const char *name)
   return NULL;
 }
 
+/* An xdg-run/app/… grant: the host's $XDG_RUNTIME_DIR/app/… at
+ * /run/flatpak/app/… (resolve_filesystem), the one place in reserved
+ * /run/flatpak a grant may go; the app's own directory there is fauxpak's. */
+static gboolean
+is_app_ipc_grant (Builder *b, const char *source, const char *dest)
+{
+  g_autofree char *host_apps = g_build_filename (b->host_runtime_dir, "app", NULL);
+  g_autofree char *own = g_build_filename ("/run/flatpak/app", b->spec->profile->app_id, NULL);
+
+  return fp_path_is_under (dest, "/run/flatpak/app") && fp_path_is_under (source, host_apps) &&
+         g_str_equal (source + strlen (host_apps), dest + strlen ("/run/flatpak/app")) &&
+         !fp_path_is_under (dest, own) && strstr (dest, "/..") == NULL;
+}
+
+/* Whether a grant may put `source` at `dest`. */
+static gboolean
+grant_dest_allowed (Builder *b, const char *source, const char *dest)
+{
+  return !is_reserved (b, dest) || is_app_ipc_grant (b, source, dest);
+}
+
 static void
 add_filesystem_mount (Builder *b, const char *source, const char *dest, FpFilesystemMode mode)
 {
-  if (is_reserved (b, dest))
+  if (!grant_dest_allowed (b, source, dest))
     {
       if (!b->quiet)
         g_printerr ("fauxpak: not sharing %s with the sandbox: the path is reserved for the runtime\n", dest);
@@ -1329,7 +1350,13 @@ resolve_filesystem (Builder *b, const char *location, char **source, char **dest
   if (g_str_equal (base, "xdg-run"))
     {
       *source = g_build_filename (b->host_runtime_dir, rest, NULL);
-      *dest = g_build_filename (b->sandbox_runtime_dir, rest, NULL);
+      /* $XDG_RUNTIME_DIR/app inside is fauxpak's link to /run/flatpak/app
+       * (add_app_runtime_dir): another app's IPC directory goes where the
+       * link leads, not through a link in a directory the app writes. */
+      if (g_str_equal (rest, "app") || g_str_has_prefix (rest, "app/"))
+        *dest = g_build_filename ("/run/flatpak", rest, NULL);
+      else
+        *dest = g_build_filename (b->sandbox_runtime_dir, rest, NULL);
       return TRUE;
     }
   {
@@ -1540,7 +1567,7 @@ add_filesystems (Builder *b, GError **error)
       add_xdg_in_app_dir (b, location, source, mode);
       /* What is missing is made without following links: a parent the app
        * can write (another grant) may hold one it planted. */
-      if (mode == FP_FILESYSTEM_CREATE && !b->spec->dry_run && !is_reserved (b, dest) &&
+      if (mode == FP_FILESYSTEM_CREATE && !b->spec->dry_run && grant_dest_allowed (b, source, dest) &&
           !g_file_test (source, G_FILE_TEST_EXISTS))
         {
           int fd = fp_nofollow_open_dir_path (source, TRUE, error);

@@ -43,7 +43,15 @@ fi
 real_home=$(getent passwd "$(id -un)" | cut -d: -f6)
 DIFF_DIR=$(mktemp -d "$real_home/.fauxpak-differential.XXXXXX" 2>/dev/null) ||
   { skip "the differential suite: cannot make a directory in $real_home"; finish; }
-trap 'rm -rf "$DIFF_DIR"; _finish; exit $?' EXIT
+# The runtime directory is not under /tmp either (a desktop's is
+# /run/user/UID): there --filesystem=/tmp would show the session bus
+# socket, which fauxpak refuses to do (README), nor in a home a grant shows.
+RUN_DIR=$(mktemp -d /var/tmp/fauxpak-differential-run.XXXXXX) ||
+  { rm -rf "$DIFF_DIR"; skip "the differential suite: cannot make a runtime directory in /var/tmp"; finish; }
+chmod 700 "$RUN_DIR"
+rmdir "$XDG_RUNTIME_DIR"
+export XDG_RUNTIME_DIR=$RUN_DIR
+trap 'rm -rf "$DIFF_DIR" "$RUN_DIR"; _finish; exit $?' EXIT
 export HOME=$DIFF_DIR/home XDG_CONFIG_HOME=$DIFF_DIR/home/.config XDG_DATA_HOME=$DIFF_DIR/home/.local/share \
   XDG_CACHE_HOME=$DIFF_DIR/home/.cache
 mkdir -p "$HOME"
@@ -99,7 +107,7 @@ for p in /sys/block /sys/bus /sys/class /sys/dev /sys/devices /sys/fs /sys/kerne
          "$HOME/.var/app/$APP/config/gtk-3.0/settings.ini" "$HOME/.var/app/$APP/data/fonts" \
          "$HOME/.var/app/$APP/cache/thumbnails" "$HOME/.var/app/$APP/.mozilla" \
          "$HOME/.config" "$HOME/.config/gtk-3.0/settings.ini" "$HOME/.local/share/fonts" \
-         "$HOME/.cache" "$HOME/.cache/thumbnails" "$HOME/.local/share/flatpak" \
+         "$HOME/.cache" "$HOME/.cache/thumbnails" "$HOME/.local/share" "$HOME/.local/share/flatpak" "$HOME/.config/fauxpak" \
          "$TEST_TMP" "$TEST_TMP/shared" "$TEST_TMP/cwd" "$XDG_RUNTIME_DIR" \
          "$XDG_RUNTIME_DIR/app/$APP" "$XDG_RUNTIME_DIR/testdir" "/run/flatpak/app/$APP"; do
   PROBE_ARGS+=(--path="$p")
@@ -135,21 +143,49 @@ fi
 # The test's runtime directory is not /run/user/UID: Flatpak shows an
 # xdg-run/… grant at the host's path, fauxpak in the sandbox's
 # $XDG_RUNTIME_DIR (README: the same place on a desktop).
-XDG_RUN_ALLOWED="rundir:(testdir|app/com\.discordapp\.Discord)(/.*)?:the host's runtime dir is not /run/user/UID here"
+# fauxpak's and Flatpak's permission files, which fauxpak covers (README).
+HIDDEN_STATE=("$XDG_CONFIG_HOME/fauxpak" "$XDG_DATA_HOME/fauxpak" "$XDG_DATA_HOME/flatpak")
 
-# run_case [--allow=SECTION:PATTERN:REASON]… NAME OPTION…: the probe under
-# both, compared.
+# Flatpak mounts the grant at the host's path, making the directories
+# above it in the sandbox's /var/tmp.
+XDG_RUN_WHY="the host's runtime dir is not /run/user/UID here"
+run_dir_re=${XDG_RUNTIME_DIR//./\\.}
+XDG_RUN_ALLOWED=(--allow="rundir:testdir|testdir/file:$XDG_RUN_WHY"
+                 --allow="path:$run_dir_re|$run_dir_re/testdir:$XDG_RUN_WHY")
+DISCORD_RUN_ALLOWED=(--allow="rundir:app/com\.discordapp\.Discord:$XDG_RUN_WHY"
+                     --allow="path:$run_dir_re:$XDG_RUN_WHY")
+
+# Each run starts from no per-app state: both keep the app's shared /tmp
+# in $XDG_RUNTIME_DIR/.flatpak/APP-ID and /var/tmp in ~/.var/app/APP-ID,
+# where the mount points one run makes would show as directories to the
+# next (a grant that mounted nothing would pass for one that did).
+reset_app_state () {
+  local shm
+  shm=$(readlink "$XDG_RUNTIME_DIR/.flatpak/$APP/dev-shm" 2>/dev/null)
+  [[ $shm == /dev/shm/flatpak-$APP-* ]] && rm -rf "$shm"
+  rm -rf "$XDG_RUNTIME_DIR/.flatpak/$APP" "$HOME/.var/app/$APP"
+  # …and the empty permission directories fauxpak makes to cover them
+  rmdir "${HIDDEN_STATE[@]}" 2>/dev/null
+}
+
+# run_case [--allow=SECTION:PATTERN:REASON]… [--root-refuses=MESSAGE] NAME
+# OPTION…: the probe under both, compared. --root-refuses: as root fauxpak
+# refuses these options with status 125 and MESSAGE (a deliberate
+# difference, README), where flatpak runs the probe.
 run_case () {
-  local allow=()
+  local allow=() root_refuses=""
   while [[ $1 == --allow=* ]]; do allow+=("$1"); shift; done
+  if [[ $1 == --root-refuses=* ]]; then root_refuses=${1#--root-refuses=}; shift; fi
   local name=$1; shift
   if [ -n "${DIFFERENTIAL_CASES:-}" ] && [[ " $DIFFERENTIAL_CASES " != *" $name "* ]]; then return; fi
   local out=$TEST_TMP/out/$name
   mkdir -p "$out"
   local cwd=${CASE_CWD:-$TEST_TMP/cwd}
+  reset_app_state
   (cd "$cwd" && timeout 60 "${run_env[@]}" flatpak run --user "$@" $APP "${PROBE_ARGS[@]}") \
     >"$out/flatpak" 2>"$out/flatpak.err"
   local flatpak_status=$?
+  reset_app_state
   (cd "$cwd" && timeout 60 "${run_env[@]}" "$FAUXPAK" run "$@" --app-id=$APP --ro-bind="$TEST_TMP/bin:/app/bin" \
      -- /app/bin/probe "${PROBE_ARGS[@]}") >"$out/fauxpak" 2>"$out/fauxpak.err"
   local fauxpak_status=$?
@@ -158,12 +194,23 @@ run_case () {
     sed 's/^/#   /' "$out/flatpak.err"
     return
   fi
+  if [ -n "$root_refuses" ] && [ "$(id -u)" -eq 0 ]; then
+    if [ "$fauxpak_status" -eq 125 ] && grep -qF -- "$root_refuses" "$out/fauxpak.err"; then
+      ok "$name: as root fauxpak refuses, as README says ($*)"
+    else
+      not_ok "$name: as root fauxpak must refuse with \"$root_refuses\" (status $fauxpak_status)"
+      sed 's/^/#   /' "$out/fauxpak.err"
+    fi
+    return
+  fi
   if [ "$fauxpak_status" -ne 0 ]; then
     not_ok "$name: fauxpak run failed ($fauxpak_status)"
     sed 's/^/#   /' "$out/fauxpak.err"
     return
   fi
-  if "$SYSTEM_PYTHON" "$COMPARE" --app-id=$APP --probe-bind="--ro-bind=$TEST_TMP/bin:/app/bin" "${allow[@]}" \
+  if "$SYSTEM_PYTHON" "$COMPARE" --app-id=$APP --probe-bind="--ro-bind=$TEST_TMP/bin:/app/bin" \
+       --flatpak-installation="$FLATPAK_USER_DIR" \
+       "${HIDDEN_STATE[@]/#/--hidden-state=}" "${allow[@]}" \
        "$out/flatpak" "$out/fauxpak" >"$out/diff"; then
     ok "$name: fauxpak shows what flatpak shows ($*)"
   else
@@ -193,8 +240,10 @@ run_case tmp-no-x11 --filesystem=/tmp
 run_case device-dri --device=dri
 run_case device-kvm --device=kvm
 run_case device-shm --device=shm
-run_case device-all --device=all
-run_case device-all-shm --device=all --device=shm
+# As root, the host's /dev holds its disks: fauxpak refuses it (issue 7).
+ROOT_DEV_REFUSED="--root-refuses=not binding the devices of /dev into the sandbox"
+run_case "$ROOT_DEV_REFUSED" device-all --device=all
+run_case "$ROOT_DEV_REFUSED" device-all-shm --device=all --device=shm
 run_case feature-devel --allow=devel
 run_case feature-multiarch --allow=multiarch
 run_case feature-bluetooth --allow=bluetooth
@@ -214,7 +263,7 @@ run_case fs-xdg-documents-ro --filesystem=xdg-documents:ro
 run_case fs-xdg-config-sub --filesystem=xdg-config/gtk-3.0:ro
 run_case fs-xdg-data-sub --filesystem=xdg-data/fonts:ro
 run_case fs-xdg-cache-sub --filesystem=xdg-cache/thumbnails
-run_case --allow="$XDG_RUN_ALLOWED" fs-xdg-run --filesystem=xdg-run/testdir
+run_case "${XDG_RUN_ALLOWED[@]}" fs-xdg-run --filesystem=xdg-run/testdir
 run_case fs-tilde --filesystem=~/proj
 run_case fs-home-alias --filesystem=home/proj:ro
 run_case fs-create --filesystem=~/newdir:create
@@ -232,6 +281,10 @@ run_case bus-own --own-name=org.example.Own
 run_case bus-wildcard --talk-name='org.example.*'
 
 # --- what Flathub manifests ask for -----------------------------------------
+# --device=all as root is refused (above): there the chat client and the
+# game launcher are compared with the GPU alone.
+DEVICE_ALL=--device=all
+[ "$(id -u)" -ne 0 ] || DEVICE_ALL=--device=dri
 # A browser (org.mozilla.firefox).
 run_case browser --share=ipc --share=network --socket=pulseaudio --socket=wayland --socket=fallback-x11 \
   --device=dri --filesystem=xdg-download --talk-name=org.freedesktop.FileManager1 \
@@ -241,12 +294,12 @@ run_case ide --share=ipc --share=network --socket=x11 --socket=pulseaudio --sock
   --filesystem=host --allow=devel --talk-name=org.freedesktop.Notifications \
   --talk-name=org.freedesktop.secrets --persist=.vscode
 # A chat client (com.discordapp.Discord).
-run_case --allow="$XDG_RUN_ALLOWED" chat --share=ipc --share=network --socket=x11 --socket=pulseaudio --device=all \
+run_case "${DISCORD_RUN_ALLOWED[@]}" chat --share=ipc --share=network --socket=x11 --socket=pulseaudio $DEVICE_ALL \
   --filesystem=xdg-download --filesystem=xdg-pictures:ro --filesystem=xdg-run/app/com.discordapp.Discord:create \
   --talk-name=org.freedesktop.Notifications --talk-name=org.kde.StatusNotifierWatcher
 # A game launcher (com.valvesoftware.Steam).
-run_case --allow="$XDG_RUN_ALLOWED" game-launcher --share=ipc --share=network --socket=x11 --socket=wayland --socket=pulseaudio \
-  --device=all --allow=multiarch --allow=devel --allow=bluetooth --allow=per-app-dev-shm \
+run_case "${DISCORD_RUN_ALLOWED[@]}" game-launcher --share=ipc --share=network --socket=x11 --socket=wayland --socket=pulseaudio \
+  $DEVICE_ALL --allow=multiarch --allow=devel --allow=bluetooth --allow=per-app-dev-shm \
   --filesystem=xdg-music:ro --filesystem=xdg-pictures:ro --filesystem=xdg-run/app/com.discordapp.Discord:create \
   --persist=. --talk-name=org.freedesktop.Notifications --talk-name=org.kde.StatusNotifierWatcher
 
