@@ -141,15 +141,21 @@ note_layer (Builder *b, MountOp op, const char *host_source, const char *dest,
   g_ptr_array_add (b->layers, layer);
 }
 
-/* Before bwrap mounts at `dest` (or makes a directory there): when what
- * the sandbox shows at `dest` so far is a host directory bound read-write
- * (the app's own data, its shared /tmp and runtime directory, a grant),
- * bwrap would make the mount point on the host, following any link the
- * app planted there, as root when root runs fauxpak. It is made here
- * instead, walked from that bind without following links; a link fails
- * the launch (setup_error). Every running instance of the app has the
- * same mount point, which keeps the app from replacing it while any runs
- * (Flatpak's argument for /tmp/.X11-unix). */
+/* Before bwrap mounts at `dest`: when what the sandbox shows at `dest` so
+ * far is a host directory bound read-write, bwrap would make a missing
+ * mount point on the host, following any link on the way, as root when
+ * root runs fauxpak; and it mounts on whatever a link there leads to. It
+ * is made here instead, walked from that bind without following links.
+ * In the app's own directories (bound from fds: its data, its shared
+ * /tmp and runtime directory) every link there is the app's doing, and
+ * fails the launch (setup_error), even where the mount point exists: a
+ * link planted as a mount point would have bwrap mount wherever the app
+ * chose in the next sandbox. Under a grant of the
+ * user's (home, say) a link may be the user's own (a ~/.config kept with
+ * the dotfiles): an existing mount point is left to bwrap, as before, and
+ * only a missing one is made without following links. Every running
+ * instance of the app has the same mount points, which keeps it from
+ * replacing them while one runs (Flatpak's argument for /tmp/.X11-unix). */
 static void
 prepare_mount_point (Builder *b, const char *dest, gboolean directory)
 {
@@ -160,7 +166,7 @@ prepare_mount_point (Builder *b, const char *dest, gboolean directory)
   for (guint i = b->layers->len; i > 0; i--)
     {
       const Layer *layer = g_ptr_array_index (b->layers, i - 1);
-      g_autofree char *anchor = NULL;
+      const char *relative;
       int anchor_fd;
 
       if (!fp_path_is_under (canonical, layer->dest))
@@ -169,13 +175,19 @@ prepare_mount_point (Builder *b, const char *dest, gboolean directory)
       if (g_str_equal (canonical, layer->dest) || layer->host_source == NULL || !layer->writable ||
           layer->op == MOUNT_SYMLINK)
         return;
+      relative = canonical + strlen (layer->dest) + (g_str_equal (layer->dest, "/") ? 0 : 1);
+      if (layer->fd < 0)
+        {
+          g_autofree char *host = g_build_filename (layer->host_source, relative, NULL);
+
+          if (g_file_test (host, directory ? G_FILE_TEST_IS_DIR : G_FILE_TEST_EXISTS))
+            return;
+        }
       anchor_fd = layer->fd >= 0 ? fcntl (layer->fd, F_DUPFD_CLOEXEC, 3)
                                  : open (layer->host_source, O_PATH | O_DIRECTORY | O_CLOEXEC);
       if (anchor_fd < 0)
         return;  /* not a directory: bwrap says why */
-      anchor = g_strdup (layer->host_source);
-      fp_nofollow_make_mount_point (anchor_fd, anchor, canonical + strlen (layer->dest) + (g_str_equal (layer->dest, "/") ? 0 : 1),
-                                    directory, &b->setup_error);
+      fp_nofollow_make_mount_point (anchor_fd, layer->host_source, relative, directory, &b->setup_error);
       close (anchor_fd);
       return;
     }
@@ -604,6 +616,7 @@ add_run_host_files (Builder *b, GError **error)
 {
   g_autoptr(GBytes) manager = g_bytes_new_static ("flatpak\n", strlen ("flatpak\n"));
 
+  set_grant (b, FALSE, "sandbox (the host's os-release and container manager, as under Flatpak)");
   if (g_file_test ("/etc/os-release", G_FILE_TEST_EXISTS))
     apply_mount (b, MOUNT_RO_BIND, "/etc/os-release", "/run/host/os-release", FALSE);
   else if (g_file_test ("/usr/lib/os-release", G_FILE_TEST_EXISTS))
@@ -988,6 +1001,16 @@ add_instance_lock (Builder *b)
   add_runtime_dir_link (b, ".flatpak");
 }
 
+static void
+add_flatpak_info_link (Builder *b)
+{
+  set_grant (b, FALSE, "/.flatpak-info");
+  add_runtime_dir_symlink (b, "flatpak-info", "../../../.flatpak-info");
+}
+
+/* The keyfile the portals read, the sandbox's last mount: whatever an
+ * earlier one put at /.flatpak-info (bwrap mounts on what a link the app
+ * planted at a mount point leads to) lies under it. */
 static gboolean
 add_flatpak_info (Builder *b, GError **error)
 {
@@ -996,7 +1019,6 @@ add_flatpak_info (Builder *b, GError **error)
                           b->spec->flatpak_info, "/.flatpak-info", error))
     return FALSE;
   note_layer (b, MOUNT_DATA, NULL, "/.flatpak-info", b->grant, FALSE);
-  add_runtime_dir_symlink (b, "flatpak-info", "../../../.flatpak-info");
   return TRUE;
 }
 
@@ -1420,6 +1442,46 @@ add_user_dirs_file (Builder *b, const char *contents)
     add_data_mount (b, "user-dirs.dirs", contents, dest);
 }
 
+/* What others may not read of the host's /etc at /run/host/etc: hidden
+ * as under the host runtime's /etc (add_host_etc), for root may run
+ * fauxpak and uid 0 inside reads what the host's root reads: a grant of
+ * the host's /etc is what programs read there, not its shadow file or
+ * its keys. In their turn among the sorted mounts, after the bind. */
+static void
+hide_private_host_etc (Builder *b)
+{
+  const char *const top[] = { "", NULL };
+
+  for (guint round = 0; round < 2; round++)
+    {
+      const char *const *dirs = round == 0 ? top : etc_private_dirs;
+
+      for (guint d = 0; dirs[d] != NULL; d++)
+        {
+          g_autofree char *dir = g_build_filename ("/etc", dirs[d], NULL);
+          g_autoptr(GDir) listing = NULL;
+          const char *name;
+          struct stat st;
+
+          if (lstat (dir, &st) != 0 || !S_ISDIR (st.st_mode) || (round > 0 && !etc_entry_is_public (&st)))
+            continue;
+          listing = g_dir_open (dir, 0, NULL);
+          while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+            {
+              g_autofree char *path = g_build_filename (dir, name, NULL);
+              g_autofree char *inside = g_build_filename ("/run/host", path, NULL);
+
+              if (lstat (path, &st) != 0 || etc_entry_is_public (&st))
+                continue;
+              if (S_ISDIR (st.st_mode))
+                add_mount (b, MOUNT_TMPFS, NULL, inside, FALSE);
+              else if (S_ISREG (st.st_mode))
+                add_data_mount (b, "hidden", "", inside);
+            }
+        }
+    }
+}
+
 /* host-os, host-etc, and host (which implies both), laid out under
  * /run/host as Flatpak does: /usr, the merged-/usr links (or directories)
  * and, for the OS without its /etc, the parts of /etc libraries need.
@@ -1436,6 +1498,7 @@ add_run_host_grants (Builder *b)
 
   if (os)
     {
+      set_grant (b, TRUE, "--filesystem=%s", host ? "host" : "host-os");
       add_mount (b, MOUNT_RO_BIND, "/usr", "/run/host/usr", FALSE);
       if (g_file_test ("/var/usrlocal", G_FILE_TEST_IS_DIR))
         add_mount (b, MOUNT_RO_BIND, "/var/usrlocal", "/run/host/var/usrlocal", FALSE);
@@ -1462,7 +1525,12 @@ add_run_host_grants (Builder *b)
         }
     }
   if (etc)
-    add_mount (b, MOUNT_RO_BIND, "/etc", "/run/host/etc", FALSE);
+    {
+      set_grant (b, TRUE, "--filesystem=%s", host ? "host" : "host-etc");
+      add_mount (b, MOUNT_RO_BIND, "/etc", "/run/host/etc", FALSE);
+      set_grant (b, FALSE, "hidden: what others may not read of the host's /etc");
+      hide_private_host_etc (b);
+    }
 }
 
 static gboolean
@@ -1826,20 +1894,23 @@ add_sockets (Builder *b, GError **error)
 {
   const FpContext *ctx = b->context;
   const char *rt = b->host_runtime_dir;
-  const char *srt = b->sandbox_runtime_dir;
 
   if (!add_display_sockets (b, error))
     return FALSE;
   set_grant (b, FALSE, "--socket=pulseaudio");
   if (fp_context_has (ctx, FP_FLAGS_SOCKETS, FP_SOCKET_PULSEAUDIO) && !add_pulseaudio (b, error))
     return FALSE;
+  /* Sockets go to /run/flatpak, linked from $XDG_RUNTIME_DIR as Flatpak
+   * links its own: that directory is the app's to write, shared by its
+   * instances, and a mount point there could be swapped for a link by an
+   * instance running without the grant. */
   if (fp_context_has (ctx, FP_FLAGS_SOCKETS, FP_SOCKET_PIPEWIRE))
     {
       g_autofree char *host = g_build_filename (rt, "pipewire-0", NULL);
-      g_autofree char *inside = g_build_filename (srt, "pipewire-0", NULL);
 
       set_grant (b, FALSE, "--socket=pipewire");
-      add_socket (b, host, inside);
+      if (add_socket (b, host, "/run/flatpak/pipewire-0"))
+        add_runtime_dir_link (b, "pipewire-0");
     }
   /* Which socket each bus is (the real one or the D-Bus proxy's) was
    * decided with the launch, in fp_dbus_plan_new. */
@@ -1878,10 +1949,13 @@ add_sockets (Builder *b, GError **error)
        * the directory, whose S.gpg-agent.ssh and S.gpg-agent.extra the
        * app could otherwise replace with its own (as Flatpak binds it). */
       g_autofree char *host = gpg_agent_socket ();
-      g_autofree char *inside = g_build_filename (srt, "gnupg", "S.gpg-agent", NULL);
 
       set_grant (b, FALSE, "--socket=gpg-agent");
-      add_socket (b, host, inside);
+      /* GnuPG wants its socket directory the user's own, 0700. */
+      if (host != NULL)
+        fp_bwrap_add_args (b->bwrap, "--perms", "0700", "--dir", "/run/flatpak/gnupg", NULL);
+      if (add_socket (b, host, "/run/flatpak/gnupg/S.gpg-agent"))
+        add_runtime_dir_link (b, "gnupg");
     }
   if (fp_context_has (ctx, FP_FLAGS_SOCKETS, FP_SOCKET_PCSC))
     {
@@ -2149,12 +2223,31 @@ protected_free (Protected *p)
   g_free (p);
 }
 
+/* `path` with the links of what exists of it resolved: where a missing
+ * directory would be made. */
+static char *
+real_path_below (const char *path)
+{
+  g_autofree char *parent = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *real_parent = NULL;
+  char *real = realpath (path, NULL);  /* malloc'd: GLib's free is the system's */
+
+  if (real != NULL || g_str_equal (path, "/"))
+    return real != NULL ? real : g_strdup ("/");
+  parent = g_path_get_dirname (path);
+  name = g_path_get_basename (path);
+  real_parent = real_path_below (parent);
+  return g_build_filename (real_parent, name, NULL);
+}
+
+/* Where `path` is on the host, links resolved as far as it exists. */
 static char *
 canonical_host_path (const char *path)
 {
-  char *real = realpath (path, NULL);  /* malloc'd: GLib's free is the system's */
+  g_autofree char *absolute = g_canonicalize_filename (path, "/");
 
-  return real != NULL ? real : g_canonicalize_filename (path, "/");
+  return real_path_below (absolute);
 }
 
 static void
@@ -2285,26 +2378,24 @@ hide_launcher_state (Builder *b)
   for (guint i = 0; i < state->len; i++)
     {
       const char *dir = g_ptr_array_index (state, i);
+      g_autofree char *real = NULL;
       gboolean named = FALSE;
 
+      /* Made where fauxpak reads it, through the user's links as every
+       * read of fauxpak's config goes (a ~/.config kept with the
+       * dotfiles), so that the mount point exists before bwrap. */
+      if (!b->spec->dry_run && layers_show (b->layers, dir) && g_mkdir_with_parents (dir, 0700) != 0 && !b->quiet)
+        g_printerr ("fauxpak: cannot create %s: %s\n", dir, g_strerror (errno));
+      /* Covered where it is: through the link too, then. */
+      real = real_path_below (dir);
       /* A grant of the directory itself is refused, not quietly emptied. */
       for (guint j = 0; j < b->layers->len && !named; j++)
-        named = g_str_equal (((const Layer *) g_ptr_array_index (b->layers, j))->dest, dir);
-      if (named || !layers_show (b->layers, dir))
-        continue;
-      /* Under a read-only grant bwrap cannot make the mount point of one
-       * that is not there (home:ro on a home without ~/.config/fauxpak):
-       * made empty on the host first, without following links. */
-      if (!b->spec->dry_run && b->setup_error == NULL && !g_file_test (dir, G_FILE_TEST_EXISTS) &&
-          layers_access (b->layers, dir) == FP_SANDBOX_ACCESS_READ_ONLY)
         {
-          int fd = fp_nofollow_open_dir_path (dir, TRUE, &b->setup_error);
-
-          if (fd < 0)
-            return;
-          close (fd);
+          const char *dest = ((const Layer *) g_ptr_array_index (b->layers, j))->dest;
+          named = g_str_equal (dest, dir) || g_str_equal (dest, real);
         }
-      apply_mount (b, MOUNT_TMPFS, NULL, dir, FALSE);
+      if (!named && layers_show (b->layers, real))
+        apply_mount (b, MOUNT_TMPFS, NULL, real, FALSE);
     }
 }
 
@@ -2325,7 +2416,8 @@ add_filesystem_layout (Builder *b, GError **error)
   if (!add_runtime (b, error))
     return FALSE;
   add_runtime_dir (b);
-  if (!add_flatpak_info (b, error) || !add_run_host_files (b, error))
+  add_flatpak_info_link (b);
+  if (!add_run_host_files (b, error))
     return FALSE;
   add_instance_lock (b);
   add_app_runtime_dir (b);
@@ -2345,6 +2437,8 @@ add_filesystem_layout (Builder *b, GError **error)
   hide_launcher_state (b);
   add_documents_alias (b);
   finish_sys (b);
+  if (!add_flatpak_info (b, error))
+    return FALSE;
   if (b->setup_error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&b->setup_error));

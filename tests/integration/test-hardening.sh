@@ -138,6 +138,20 @@ else
   check "--device=all as a user: no block device is writable" test -z "$out"
 fi
 
+# The host's /etc at /run/host/etc (host-etc, host) holds what others may
+# read, as the host runtime's /etc does: uid 0 inside reads what the
+# host's root reads, and a grant of /etc is not one of its shadow file.
+if [ -f /etc/shadow ]; then
+  for grant in host-etc host; do
+    check "--filesystem=$grant: /run/host/etc/shadow is empty inside, as $(id -un)" \
+      sandboxed --filesystem=$grant -- sh -c '[ -f /run/host/etc/passwd ] && [ ! -s /run/host/etc/shadow ]'
+  done
+fi
+if [ -d /etc/ssl/private ]; then
+  check "--filesystem=host-etc: /run/host/etc/ssl/private is empty inside, as $(id -un)" \
+    sandboxed --filesystem=host-etc -- sh -c '[ -z "$(ls -A /run/host/etc/ssl/private 2>/dev/null)" ]'
+fi
+
 # --- namespaces ----------------------------------------------------------
 expect_probe "unshare(CLONE_NEWUSER) is refused" EPERM -- unshare-user
 expect_probe "unshare(CLONE_NEWNS) is refused" EPERM -- unshare-mount

@@ -118,3 +118,14 @@ check_status "a directory on the way to a mount point in the shared /tmp planted
 check "  …and makes nothing where it leads" victim_untouched
 rm -f "$XDG_RUNTIME_DIR/.flatpak/$APP/tmp/$(basename "$home_top")"
 check "with the link gone, launches work again" run_in --app-id=$APP -- true
+
+# A link of the user's own under a grant of theirs is no planted one: a
+# ~/.config kept with the dotfiles still works under a home grant (the
+# permission files are hidden where fauxpak reads them, through it).
+mv "$XDG_CONFIG_HOME" "$TEST_TMP/config.saved"
+mkdir -p "$HOME/dotfiles/config"
+ln -s "$HOME/dotfiles/config" "$XDG_CONFIG_HOME"
+check "--filesystem=home with ~/.config a symlink of the user's works" \
+  run_in --filesystem=home --app-id=$APP -- sh -c "test -d '$XDG_CONFIG_HOME/' && ! ls -A '$XDG_CONFIG_HOME/fauxpak' | grep -q ."
+rm -f "$XDG_CONFIG_HOME"
+mv "$TEST_TMP/config.saved" "$XDG_CONFIG_HOME"
