@@ -13,6 +13,12 @@ SYSTEM_APP=org.fauxpak.SystemImportProbe
 RUNTIME=org.fauxpak.ImportRuntime
 SAME=("$SYSTEM_PYTHON" "$TESTS_DIR/flatpak/same-permissions.py")
 
+# libostree and the ~50 libraries it needs are loaded by the reader the
+# imports run, never by every launch (issue 12: the loader's cost).
+READER=$FAUXPAK_BUILD_ROOT/metadata/ostree-reader/fauxpak-ostree-reader
+check "fauxpak itself does not load libostree" eval '! ldd "$FAUXPAK" | grep libostree >/dev/null'
+check "  …its OSTree reader does" eval 'ldd "$READER" | grep libostree >/dev/null'
+
 if ! flatpak_app_init "$TEST_TMP/flatpak" ||
    ! flatpak_app_static_binary "$TESTS_DIR/flatpak/info-probe.c" "$TEST_TMP/info-probe" ||
    ! flatpak_app_runtime $RUNTIME; then

@@ -496,6 +496,50 @@ test_repo_in_profile (void)
   fp_assert_contains (error->message, "ref origin:app/" APP "/x86_64/stable");
 }
 
+/* The reader is a program of its own (fauxpak-ostree-reader): one that
+ * cannot run, or fails, or answers nothing usable, is an error naming the
+ * repository or bundle and the reader; nothing is imported. */
+static void
+test_reader_errors (void)
+{
+  g_autoptr(FpTmpDir) dir = fp_tmp_dir_new ();
+  g_autofree char *missing = g_build_filename (dir->path, "no-reader", NULL);
+  g_autofree char *failing = fp_test_write (dir, "failing-reader", "#!/bin/sh\necho broken >&2\nexit 3\n");
+  g_autofree char *silent = fp_test_write (dir, "silent-reader", "#!/bin/sh\nexit 0\n");
+  g_autofree char *bundle = fp_test_write (dir, "app.flatpak", "");
+  struct {
+    const char *reader;
+    const char *expected;
+  } cases[] = {
+    { missing, "cannot run the OSTree reader" },
+    { failing, "failed: broken" },
+    { silent, "gave no answer" },
+  };
+
+  g_assert_cmpint (g_chmod (failing, 0755), ==, 0);
+  g_assert_cmpint (g_chmod (silent, 0755), ==, 0);
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(FpProfile) profile = fp_profile_new ();
+      g_autoptr(GError) error = NULL;
+
+      g_setenv ("FAUXPAK_OSTREE_READER", cases[i].reader, TRUE);
+      g_assert_false (fp_flatpak_import_repo (profile, dir->path, "app/" APP "/x86_64/stable", &error));
+      g_assert_error (error, FP_ERROR, FP_ERROR_INVALID_PROFILE);
+      fp_assert_contains (error->message, dir->path);
+      fp_assert_contains (error->message, "ref app/" APP "/x86_64/stable");
+      fp_assert_contains (error->message, cases[i].reader);
+      fp_assert_contains (error->message, cases[i].expected);
+      g_assert_null (profile->app_id);
+      g_clear_error (&error);
+
+      g_assert_false (fp_flatpak_import_bundle (profile, bundle, &error));
+      fp_assert_contains (error->message, bundle);
+      fp_assert_contains (error->message, cases[i].expected);
+    }
+  g_unsetenv ("FAUXPAK_OSTREE_READER");
+}
+
 /* --- bundles --------------------------------------------------------------- */
 
 /* A bundle as flatpak build-bundle lays it out (flatpak_bundle_load's
@@ -598,5 +642,6 @@ main (int argc, char **argv)
   g_test_add_func ("/flatpak-sources/repo", test_repo);
   g_test_add_func ("/flatpak-sources/repo-in-profile", test_repo_in_profile);
   g_test_add_func ("/flatpak-sources/bundle", test_bundle);
+  g_test_add_func ("/flatpak-sources/reader-errors", test_reader_errors);
   return g_test_run ();
 }
