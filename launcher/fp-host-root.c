@@ -23,8 +23,8 @@ is_process_entry (const char *name)
   return g_ascii_isdigit (name[0]) || g_str_equal (name, "self") || g_str_equal (name, "thread-self");
 }
 
-GStrv
-fp_host_root_proc_entries (void)
+static GStrv
+scan_proc_entries (void)
 {
   g_autoptr(GStrvBuilder) entries = g_strv_builder_new ();
   g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
@@ -38,7 +38,7 @@ fp_host_root_proc_entries (void)
       if (is_process_entry (name))
         continue;
       {
-        g_autofree char *path = g_build_filename ("/proc", name, NULL);
+        g_autofree char *path = g_strconcat ("/proc/", name, NULL);
 
         if (lstat (path, &st) != 0 || S_ISLNK (st.st_mode))
           continue;
@@ -47,6 +47,19 @@ fp_host_root_proc_entries (void)
       }
     }
   return g_strv_builder_end (entries);
+}
+
+GStrv
+fp_host_root_proc_entries (void)
+{
+  /* The kernel's own entries do not change while fauxpak runs, and a
+   * launch lays out its sandbox more than once (the dry view that refuses
+   * before anything is made, then the sandbox): /proc is scanned once. */
+  static GStrv entries;
+
+  if (g_once_init_enter (&entries))
+    g_once_init_leave (&entries, scan_proc_entries ());
+  return g_strdupv (entries);
 }
 
 /* The kernel filesystem `path` is on, or one mounted anywhere below it

@@ -448,18 +448,19 @@ find_program (const FpProfile *profile, gboolean *via_bind)
   return NULL;
 }
 
+static FpSandboxView *dry_view (const FpProfile *profile, const char *const *args, GError **error);
+
 /* A program that is missing, or that the sandbox would not see, is
  * refused before anything is created, with its name, rather than by
- * bubblewrap's execvp once the sandbox is half built. */
+ * bubblewrap's execvp once the sandbox is half built; and so is a grant
+ * the sandbox would refuse. One dry view answers both. */
 static gboolean
-check_program (const FpProfile *profile, GError **error)
+check_program_and_grants (const FpProfile *profile, const char *const *args, GError **error)
 {
   gboolean via_bind = FALSE;
   g_autofree char *program = find_program (profile, &via_bind);
   g_autofree char *resolved = NULL;
-  g_autoptr(GBytes) no_info = g_bytes_new_static ("", 0);
   g_autoptr(FpSandboxView) view = NULL;
-  FpSandboxSpec spec = { .profile = profile, .flatpak_info = no_info, .info_fd = -1, .dry_run = TRUE };
 
   if (program == NULL)
     {
@@ -469,14 +470,14 @@ check_program (const FpProfile *profile, GError **error)
                    profile->command[0]);
       return FALSE;
     }
+  view = dry_view (profile, args, error);
+  if (view == NULL)
+    return FALSE;
   /* A bind puts it there; otherwise the file itself must be seen (/bin/sh
    * is /usr/bin/dash through the sandbox's own /bin link). */
   if (via_bind)
     return TRUE;
   resolved = realpath (program, NULL);
-  view = fp_sandbox_view_new (&spec, error);
-  if (view == NULL)
-    return FALSE;
   if (resolved == NULL || !fp_sandbox_view_shows (view, resolved))
     {
       g_set_error (error, FP_ERROR, FP_ERROR_NOT_FOUND,
@@ -580,14 +581,6 @@ fp_run_file_access (const FpProfile  *profile,
   return TRUE;
 }
 
-static gboolean
-check_grants (const FpProfile *profile, const char *const *args, GError **error)
-{
-  g_autoptr(FpSandboxView) view = dry_view (profile, args, error);
-
-  return view != NULL;
-}
-
 /* bwrap's --die-with-parent only takes effect once bwrap runs; a parent
  * that died before then would leave an orphan sandbox. The death signal
  * set here survives the exec (bwrap is not setuid), and a parent already
@@ -638,12 +631,9 @@ fp_run_exec (const FpProfile     *profile,
   bwrap_path = find_bwrap (error);
   if (bwrap_path == NULL)
     return FALSE;
-  if (!check_program (profile, error))
-    return FALSE;
-
   /* Refused grants refuse before anything is made: no instance, no
    * proxy, no :create directory. */
-  if (!check_grants (profile, args, error))
+  if (!check_program_and_grants (profile, args, error))
     return FALSE;
 
   fp_instance_collect_garbage ();
