@@ -17,12 +17,38 @@ FAUXPAK=$(cd "$BUILD_DIR/launcher" && pwd)/fauxpak
 say () { printf '%s\n' "$*"; }
 bench_die () { echo "bench: $*" >&2; exit 1; }
 
-# A fresh private home and runtime directory under $1 (a temp dir).
+# A fresh private home under $1 (a temp dir), and a runtime directory on
+# a tmpfs, as a session's /run/user/UID is: fauxpak keeps its instances
+# there (a directory and a few files made, and a dead one's removed, per
+# launch), and on a disk (/tmp here is ext4) a launch would wait on the
+# journal of whatever else the machine writes. $1/run links to it, for
+# bench_rm_work. BENCH_RUNTIME_BASE names another place (default
+# /dev/shm, if it is a tmpfs; else the runtime directory is $1/run).
 bench_home () {
-  export HOME=$1/home XDG_RUNTIME_DIR=$1/run
-  mkdir -p "$HOME" && mkdir -m 700 "$XDG_RUNTIME_DIR"
+  local base=${BENCH_RUNTIME_BASE:-/dev/shm}
+  export HOME=$1/home
+  mkdir -p "$HOME"
+  if [ -n "${BENCH_RUNTIME_BASE:-}" ] || [ "$(stat -f -c %T "$base" 2>/dev/null)" = tmpfs ]; then
+    XDG_RUNTIME_DIR=$(mktemp -d "$base/fauxpak-bench-run.XXXXXX") && chmod 700 "$XDG_RUNTIME_DIR" &&
+      ln -s "$XDG_RUNTIME_DIR" "$1/run"
+  else
+    XDG_RUNTIME_DIR=$1/run
+    mkdir -m 700 "$XDG_RUNTIME_DIR"
+  fi
+  export XDG_RUNTIME_DIR
+  say "runtime directory: $XDG_RUNTIME_DIR ($(stat -f -c %T "$XDG_RUNTIME_DIR"))"
   unset DBUS_SESSION_BUS_ADDRESS DISPLAY WAYLAND_DISPLAY
   cd "$HOME" || exit 1
+}
+
+# bench_rm_work DIR: removes a bench's temp dir and the runtime
+# directories bench_home made for it elsewhere.
+bench_rm_work () {
+  local link
+  while IFS= read -r link; do
+    rm -rf --one-file-system "$(readlink "$link")"
+  done < <(find "$1" -maxdepth 2 -name run -type l 2>/dev/null)
+  rm -rf "$1"
 }
 
 # measure OUT.json [RUNS] NAME=COMMAND…: the commands timed alternately.

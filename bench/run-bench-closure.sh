@@ -23,7 +23,7 @@ if [ ! -x "$BUSYBOX" ] || ! file -L "$BUSYBOX" 2>/dev/null | grep -q 'statically
 fi
 
 work=$(mktemp -d /tmp/fauxpak-bench-closure.XXXXXX)
-trap 'cd /; rm -rf "$work"' EXIT
+trap 'cd /; bench_rm_work "$work"' EXIT
 bench_home "$work"
 store=$work/nix/store
 mkdir -p "$store"

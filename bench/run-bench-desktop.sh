@@ -18,7 +18,7 @@ work=$(mktemp -d /tmp/fauxpak-bench-desktop.XXXXXX)
 xvfb_pid=""
 cleanup () {
   [ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null && wait "$xvfb_pid" 2>/dev/null
-  cd / && rm -rf "$work"
+  cd / && bench_rm_work "$work"
 }
 trap cleanup EXIT
 bench_home "$work"

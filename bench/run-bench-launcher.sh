@@ -17,7 +17,7 @@ CONCURRENT=${BENCH_CONCURRENT:-50}
 RSS_ROW=${BENCH_RSS_ROW:-launcher peak RSS (no bus)}
 
 work=$(mktemp -d /tmp/fauxpak-bench-launcher.XXXXXX)
-trap 'cd /; rm -rf "$work"' EXIT
+trap 'cd /; bench_rm_work "$work"' EXIT
 if [ -z "${BENCH_KEEP_HOME:-}" ]; then bench_home "$work"; fi
 APP=org.fauxpak.Bench
 "$FAUXPAK" run --app-id=$APP -- /bin/true

@@ -21,7 +21,7 @@ BUILD_DIR=${1:-$(cd "$(dirname "$0")/.." && pwd)/build}
 PARTS=${BENCH_ONLY:-plain full closure desktop launcher}
 
 work=$(mktemp -d /tmp/fauxpak-bench.XXXXXX)
-trap 'cd /; rm -rf "$work"' EXIT
+trap 'cd /; bench_rm_work "$work"' EXIT
 export BENCH_RESULTS=$work/results.tsv
 : > "$BENCH_RESULTS"
 wants () { [[ " $PARTS " == *" $1 "* ]]; }
