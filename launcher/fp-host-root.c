@@ -3,6 +3,7 @@
 #include "fp-expand.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <gio/gunixmounts.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,29 +24,66 @@ is_process_entry (const char *name)
   return g_ascii_isdigit (name[0]) || g_str_equal (name, "self") || g_str_equal (name, "thread-self");
 }
 
+/* One entry of /proc that is not a process's: kept when root could write
+ * through it (a directory, or a file with a write bit). */
+static void
+add_proc_entry (GStrvBuilder *entries, int proc_fd, const char *name)
+{
+  g_autofree char *path = NULL;
+  struct stat st;
+
+  /* Symlinks (mounts, net) lead into self/. */
+  if (fstatat (proc_fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 || S_ISLNK (st.st_mode))
+    return;
+  if (S_ISDIR (st.st_mode) || (st.st_mode & 0222) != 0)
+    {
+      path = g_strconcat ("/proc/", name, NULL);
+      g_strv_builder_add (entries, path);
+    }
+}
+
+/* The kernel lists its own entries of /proc first, then "self",
+ * "thread-self" and one entry per process (proc_root_readdir: positions
+ * below FIRST_PROCESS_ENTRY, then proc_pid_readdir). Making the entry of
+ * every process costs the kernel most of a listing (0.4-1.1 ms with 300
+ * processes), so the listing is read in small pieces and stops at the
+ * first process after self and thread-self: by then every entry of the
+ * kernel's own has been seen. Were the order ever another, it reads on
+ * to the end, and misses nothing either way. */
 static GStrv
 scan_proc_entries (void)
 {
   g_autoptr(GStrvBuilder) entries = g_strv_builder_new ();
-  g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
-  const char *name;
+  int proc_fd = open ("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  gboolean seen_self = FALSE, seen_thread_self = FALSE, done = FALSE;
+  union {
+    struct dirent64 first;  /* aligned for the records getdents64 writes */
+    char bytes[1024];
+  } buffer;
+  ssize_t n;
 
-  while (proc != NULL && (name = g_dir_read_name (proc)) != NULL)
+  while (proc_fd >= 0 && !done && (n = getdents64 (proc_fd, buffer.bytes, sizeof buffer)) > 0)
     {
-      struct stat st;
+      for (ssize_t offset = 0; offset < n && !done;)
+        {
+          const struct dirent64 *entry = (const struct dirent64 *) (buffer.bytes + offset);
+          const char *name = entry->d_name;
 
-      /* Symlinks (mounts, net) lead into self/. */
-      if (is_process_entry (name))
-        continue;
-      {
-        g_autofree char *path = g_strconcat ("/proc/", name, NULL);
-
-        if (lstat (path, &st) != 0 || S_ISLNK (st.st_mode))
-          continue;
-        if (S_ISDIR (st.st_mode) || (st.st_mode & 0222) != 0)
-          g_strv_builder_add (entries, path);
-      }
+          offset += entry->d_reclen;
+          if (g_str_equal (name, ".") || g_str_equal (name, ".."))
+            continue;
+          if (g_str_equal (name, "self"))
+            seen_self = TRUE;
+          else if (g_str_equal (name, "thread-self"))
+            seen_thread_self = TRUE;
+          else if (g_ascii_isdigit (name[0]))
+            done = seen_self && seen_thread_self;
+          else
+            add_proc_entry (entries, proc_fd, name);
+        }
     }
+  if (proc_fd >= 0)
+    close (proc_fd);
   return g_strv_builder_end (entries);
 }
 
