@@ -157,12 +157,12 @@ holds_block_device (const char *path, int depth)
 gboolean
 fp_host_root_check_bind (GList      *mounts,
                          const char *source,
+                         const char *real,
                          const char *dest,
                          gboolean    writable,
                          gboolean    devices,
                          GError    **error)
 {
-  g_autofree char *real = realpath (source, NULL);
   const char *mount_path = NULL;
   const char *filesystem = kernel_filesystem (mounts, real != NULL ? real : source, &mount_path);
 

@@ -15,7 +15,8 @@ G_BEGIN_DECLS
  * mounts each read-only over its own /proc. NULL-terminated. */
 GStrv fp_host_root_proc_entries (void);
 
-/* Whether host `source`, bound at `dest` (`writable`, `devices`: as
+/* Whether host `source` (`real`: its real path, NULL where it has none),
+ * bound at `dest` (`writable`, `devices`: as
  * mounted; `mounts`: the host's, g_unix_mounts_get) would give root in the sandbox power over the host: a kernel
  * filesystem bound writable (sysfs, cgroup, debugfs…), any of the host's
  * /proc but its own read-only cover, a device directory that holds block
@@ -23,6 +24,7 @@ GStrv fp_host_root_proc_entries (void);
  * the path and why. */
 gboolean fp_host_root_check_bind (GList      *mounts,
                                   const char *source,
+                                  const char *real,
                                   const char *dest,
                                   gboolean    writable,
                                   gboolean    devices,

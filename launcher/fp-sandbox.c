@@ -5,6 +5,7 @@
 #include "fp-instance.h"
 #include "fp-host-root.h"
 #include "fp-nofollow.h"
+#include "fp-resolve.h"
 #include "fp-seccomp.h"
 #include "fp-x11.h"
 
@@ -82,6 +83,7 @@ typedef struct {
   char *per_app_tmp;   /* the host dir all instances of the app share as /tmp, or NULL */
   char *per_app_dev_shm; /* the same for /dev/shm (per-app-dev-shm), or NULL */
   GError *setup_error; /* the first mount point that could not be made safely */
+  FpResolver *resolver;      /* host paths' real paths, asked once a build */
 } Builder;
 
 /* What one mount puts at `dest`: the host's `host_source`, or (NULL)
@@ -559,7 +561,8 @@ check_root_binds (Builder *b, GError **error)
 
       /* A symlink mirroring the host's (/etc/mtab) mounts nothing. */
       ok = layer->host_source == NULL || layer->op == MOUNT_SYMLINK ||
-           fp_host_root_check_bind (mounts, layer->host_source, layer->dest, layer->writable, layer->devices, error);
+           fp_host_root_check_bind (mounts, layer->host_source, fp_resolver_realpath (b->resolver, layer->host_source),
+                                    layer->dest, layer->writable, layer->devices, error);
     }
   g_list_free_full (mounts, (GDestroyNotify) g_unix_mount_free);
   return ok;
@@ -854,9 +857,9 @@ add_runtime (Builder *b, GError **error)
           const char *path = profile->runtime_paths[i];
 
           g_autoptr(FpBind) as_bind = fp_bind_new (FP_BIND_RO, path, path, FALSE);
-          g_autofree char *real = NULL;  /* realpath's malloc: GLib's free is the system's */
+          const char *real = fp_resolver_realpath (b->resolver, path);
 
-          if (!g_file_test (path, G_FILE_TEST_EXISTS))
+          if (real == NULL && !g_file_test (path, G_FILE_TEST_EXISTS))
             {
               g_set_error (error, FP_ERROR, FP_ERROR_MISSING_SOURCE,
                            "%s: runtime path %s does not exist",
@@ -866,7 +869,6 @@ add_runtime (Builder *b, GError **error)
           /* The profile's own list, so a read-only raw bind like any other:
            * "paths": ["/"] would hand over the host. */
           set_grant (b, TRUE, "runtime.paths: %s", path);
-          real = realpath (path, NULL);
           if (!check_raw_bind (b, as_bind, real != NULL ? real : path, error))
             return FALSE;
           if (!check_runtime_path_etc (profile, path, error))
@@ -2221,6 +2223,7 @@ builder_init (Builder *b, const FpSandboxSpec *spec, FpBwrap *bwrap)
     .runtime_groups = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_group_free),
     .per_app_tmp = spec->app_dirs ? g_strdup (spec->app_dirs->tmp) : NULL,
     .per_app_dev_shm = spec->app_dirs ? g_strdup (spec->app_dirs->dev_shm) : NULL,
+    .resolver = fp_resolver_new (),
   };
 }
 
@@ -2236,6 +2239,7 @@ builder_clear (Builder *b)
   g_ptr_array_unref (b->mounts);
   g_clear_pointer (&b->layers, g_ptr_array_unref);
   g_ptr_array_unref (b->runtime_groups);
+  fp_resolver_free (b->resolver);
 }
 
 /* What no grant may show the app: the buses' sockets (past their
@@ -2279,22 +2283,27 @@ real_path_below (const char *path)
 
 /* Where `path` is on the host, links resolved as far as it exists. */
 static char *
-canonical_host_path (const char *path)
+canonical_host_path (Builder *b, const char *path)
 {
-  g_autofree char *absolute = g_canonicalize_filename (path, "/");
+  const char *real = fp_resolver_realpath (b->resolver, path);
+  g_autofree char *absolute = NULL;
 
+  if (real != NULL)
+    return g_strdup (real);
+  absolute = g_canonicalize_filename (path, "/");
   return real_path_below (absolute);
 }
 
 static void
-protect (GPtrArray *list, const char *path, const char *what, gboolean inside_too, const char *allowed)
+protect (Builder *b, GPtrArray *list, const char *path, const char *what, gboolean inside_too,
+         const char *allowed)
 {
   Protected *p = g_new0 (Protected, 1);
 
-  p->path = canonical_host_path (path);
+  p->path = canonical_host_path (b, path);
   p->what = what;
   p->inside_too = inside_too;
-  p->allowed = allowed != NULL ? canonical_host_path (allowed) : NULL;
+  p->allowed = allowed != NULL ? canonical_host_path (b, allowed) : NULL;
   g_ptr_array_add (list, p);
 }
 
@@ -2318,27 +2327,27 @@ protected_host_paths (Builder *b)
 
   if (b->spec->host_bus_sockets != NULL)
     for (guint i = 0; i < b->spec->host_bus_sockets->len; i++)
-      protect (list, g_ptr_array_index (b->spec->host_bus_sockets, i), "a D-Bus bus socket", FALSE, NULL);
+      protect (b, list, g_ptr_array_index (b->spec->host_bus_sockets, i), "a D-Bus bus socket", FALSE, NULL);
   if (!fp_context_has (b->context, FP_FLAGS_SOCKETS, FP_SOCKET_SESSION_BUS))
     {
       g_autofree char *bus = g_build_filename (rt, "bus", NULL);
-      protect (list, bus, "the session bus socket", FALSE, NULL);
+      protect (b, list, bus, "the session bus socket", FALSE, NULL);
     }
   if (!fp_context_has (b->context, FP_FLAGS_SOCKETS, FP_SOCKET_SYSTEM_BUS))
-    protect (list, "/run/dbus/system_bus_socket", "the system bus socket", FALSE, NULL);
-  protect (list, instances, "the instance directories of running apps, with their D-Bus proxies", TRUE, NULL);
-  protect (list, documents, "the document portal's mount with every app's documents", TRUE, own_documents);
+    protect (b, list, "/run/dbus/system_bus_socket", "the system bus socket", FALSE, NULL);
+  protect (b, list, instances, "the instance directories of running apps, with their D-Bus proxies", TRUE, NULL);
+  protect (b, list, documents, "the document portal's mount with every app's documents", TRUE, own_documents);
   for (gsize i = 0; i < G_N_ELEMENTS (runtime_dirs); i++)
     {
       g_autofree char *path = g_build_filename (rt, runtime_dirs[i].name, NULL);
-      protect (list, path, runtime_dirs[i].what, TRUE, NULL);
+      protect (b, list, path, runtime_dirs[i].what, TRUE, NULL);
     }
-  protect (list, apps_dir, "other apps' data (~/.var/app)", FALSE, NULL);
+  protect (b, list, apps_dir, "other apps' data (~/.var/app)", FALSE, NULL);
   {
     g_autoptr(GPtrArray) state = launcher_state_dirs ();
 
     for (guint i = 0; i < state->len; i++)
-      protect (list, g_ptr_array_index (state, i),
+      protect (b, list, g_ptr_array_index (state, i),
                "fauxpak's and Flatpak's own permission files (overrides, installed profiles)", TRUE, NULL);
   }
   return list;
@@ -2375,7 +2384,7 @@ check_grants_hide_protected (Builder *b, GError **error)
 
       if (!layer->from_profile || layer->host_source == NULL)
         continue;
-      source = canonical_host_path (layer->host_source);
+      source = canonical_host_path (b, layer->host_source);
       for (guint k = 0; k < protected->len; k++)
         {
           const Protected *p = g_ptr_array_index (protected, k);
