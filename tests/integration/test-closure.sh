@@ -10,11 +10,12 @@ IN=30          # listed: more than FP_CLOSURE_MIN_PATHS, laid out together
 OUT=10         # in the store, not listed
 mkdir -p "$STORE" "$TEST_TMP/profiles"
 listed=()
+unlisted=()
 for i in $(seq 1 $((IN + OUT))); do
   name=$(printf '%032d-pkg%d' "$i" "$i")
   mkdir -p "$STORE/$name/bin"
   echo "content of $name" > "$STORE/$name/bin/data"
-  [ "$i" -le "$IN" ] && listed+=("$STORE/$name")
+  if [ "$i" -le "$IN" ]; then listed+=("$STORE/$name"); else unlisted+=("$STORE/$name"); fi
 done
 # Store paths that are not directories: a file, and a link to a listed path.
 echo "a store file" > "$STORE/$(printf '%032d' 0)-file.txt"
@@ -49,7 +50,13 @@ for p in *; do
 done > "$2/data"
 [ -e "$1/'"${listed[1]##*/}"'/sub/data" ] && cat "$1/'"${listed[1]##*/}"'/sub/data" >> "$2/data"
 touch "$1/'"${listed[1]##*/}"'/sub/written" 2>/dev/null && echo "WRITABLE sub" >> "$2/data"
-cut -d" " -f5 /proc/self/mountinfo | grep -x -e "$1" -e "$1/.*" | sort > "$2/mounts"'
+cut -d" " -f5 /proc/self/mountinfo | grep -x -e "$1" -e "$1/.*" | sort > "$2/mounts"
+cut -d" " -f5,6 /proc/self/mountinfo | grep -e "^$1/" | sort > "$2/mount-options"
+for p in '"${unlisted[*]##*/}"'; do
+  [ -e "$1/$p" ] && echo "SEEN $p"
+  mkdir "$1/$p" 2>/dev/null && [ -e "$1/$p/bin/data" ] && echo "REACHED $p"
+done > "$2/unlisted"
+true'
 write_profile "$TEST_TMP/profiles/closure.json" "[\"/usr/bin/sh\", \"-c\", $(printf '%s' "$PROBE" | /usr/bin/python3 -c 'import json,sys; print(json.dumps(sys.stdin.read()))'), \"probe\", \"$STORE\", \"$TEST_TMP/out\"]"
 
 mkdir -p "$TEST_TMP/out"
@@ -64,6 +71,13 @@ check "  …every listed path has its own content" \
 check "  …a link is its target's content under the link's name" \
   test "$(grep -c "content of ${listed[0]##*/}" "$TEST_TMP/out/data")" -eq 2
 check "  …every path is read-only" bash -c "! grep -q WRITABLE '$TEST_TMP/out/data'"
+check "  …no unlisted path is there by its name, nor reached by making it" \
+  bash -c "[ -f '$TEST_TMP/out/unlisted' ] && [ ! -s '$TEST_TMP/out/unlisted' ]"
+if [ "$(stat -c %a "$(command -v bwrap)")" -lt 4000 ]; then
+  check "  …every mount of the closure is read-only, nosuid and nodev, as bwrap's --ro-bind" \
+    bash -c "[ -s '$TEST_TMP/out/mount-options' ] && ! grep -v -E ' (ro,|.*,ro,|.*,ro\$)' '$TEST_TMP/out/mount-options' | grep -q . &&
+             ! grep -v nosuid '$TEST_TMP/out/mount-options' | grep -q . && ! grep -v nodev '$TEST_TMP/out/mount-options' | grep -q ."
+fi
 if [ "$(id -u)" = 0 ]; then
   check "  …a mount under a listed path comes along, read-only" grep -qx "under a submount" "$TEST_TMP/out/data"
 else
