@@ -5,28 +5,16 @@
 #include <string.h>
 #include <sys/stat.h>
 
-typedef struct {
-  char *real;   /* NULL: realpath failed with `error` */
-  int   error;
-} Answer;
-
 struct _FpResolver {
-  GHashTable *answers;  /* path → Answer* */
+  GHashTable *answers;  /* path → its real path (realpath's malloc, or ours) */
 };
-
-static void
-answer_free (Answer *answer)
-{
-  free (answer->real);  /* realpath's malloc, or ours through it */
-  g_free (answer);
-}
 
 FpResolver *
 fp_resolver_new (void)
 {
   FpResolver *resolver = g_new0 (FpResolver, 1);
 
-  resolver->answers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) answer_free);
+  resolver->answers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, free);
   return resolver;
 }
 
@@ -39,15 +27,14 @@ fp_resolver_free (FpResolver *resolver)
   g_free (resolver);
 }
 
+/* Only what resolves: a path that does not may be made meanwhile (the
+ * instance directory, the app's data), and is asked again. */
 static const char *
 remember (FpResolver *resolver, const char *path, char *real, int error)
 {
-  Answer *answer = g_new0 (Answer, 1);
-
-  answer->real = real;
-  answer->error = real != NULL ? 0 : error;
-  g_hash_table_insert (resolver->answers, g_strdup (path), answer);
-  errno = answer->error;
+  if (real != NULL)
+    g_hash_table_insert (resolver->answers, g_strdup (path), real);
+  errno = error;
   return real;
 }
 
@@ -83,17 +70,14 @@ const char *
 fp_resolver_realpath (FpResolver *resolver,
                       const char *path)
 {
-  Answer *known = g_hash_table_lookup (resolver->answers, path);
+  const char *known = g_hash_table_lookup (resolver->answers, path);
   const char *slash;
   const char *real_parent;
   char *candidate;
   struct stat st;
 
   if (known != NULL)
-    {
-      errno = known->error;
-      return known->real;
-    }
+    return known;
   if (!is_canonical (path))
     {
       char *real = realpath (path, NULL);

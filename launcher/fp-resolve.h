@@ -3,8 +3,11 @@
  * checked by its real paths several times over. glibc's realpath reads
  * every component of every path as a link; here each directory is
  * resolved once and each path after it costs one lstat. The answers are
- * realpath's own; they are remembered for the resolver's lifetime (one
- * build), so the builder and its checks judge one and the same path. */
+ * realpath's own, and those that resolve are remembered for the
+ * resolver's lifetime: the builds of one launch (its dry views and the
+ * sandbox) and their checks judge one and the same path, a few
+ * milliseconds apart. That is no wider a window than the one between the
+ * build and bwrap's mounts, which resolve the paths again. */
 #pragma once
 
 #include <glib.h>

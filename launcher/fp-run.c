@@ -448,14 +448,16 @@ find_program (const FpProfile *profile, gboolean *via_bind)
   return NULL;
 }
 
-static FpSandboxView *dry_view (const FpProfile *profile, const char *const *args, GError **error);
+static FpSandboxView *dry_view (const FpProfile *profile, const char *const *args,
+                                 FpResolver *resolver, GError **error);
 
 /* A program that is missing, or that the sandbox would not see, is
  * refused before anything is created, with its name, rather than by
  * bubblewrap's execvp once the sandbox is half built; and so is a grant
  * the sandbox would refuse. One dry view answers both. */
 static gboolean
-check_program_and_grants (const FpProfile *profile, const char *const *args, GError **error)
+check_program_and_grants (const FpProfile *profile, const char *const *args,
+                          FpResolver *resolver, GError **error)
 {
   gboolean via_bind = FALSE;
   g_autofree char *program = find_program (profile, &via_bind);
@@ -470,7 +472,7 @@ check_program_and_grants (const FpProfile *profile, const char *const *args, GEr
                    profile->command[0]);
       return FALSE;
     }
-  view = dry_view (profile, args, error);
+  view = dry_view (profile, args, resolver, error);
   if (view == NULL)
     return FALSE;
   /* A bind puts it there; otherwise the file itself must be seen (/bin/sh
@@ -552,7 +554,7 @@ print_verbose_permissions (GKeyFile *keyfile)
  * documents: the document portal may be waiting on the answer, and a
  * document is no host path anyway. */
 static FpSandboxView *
-dry_view (const FpProfile *profile, const char *const *args, GError **error)
+dry_view (const FpProfile *profile, const char *const *args, FpResolver *resolver, GError **error)
 {
   g_autoptr(FpDbusPlan) dbus = plan_dbus_without_instance (profile, NULL, error);
   g_autoptr(GKeyFile) keyfile = NULL;
@@ -564,6 +566,7 @@ dry_view (const FpProfile *profile, const char *const *args, GError **error)
   keyfile = make_flatpak_info (profile, NULL);
   info_bytes = fp_flatpak_info_to_bytes (keyfile);
   spec_init (&spec, profile, args, info_bytes, dbus, NULL, TRUE);
+  spec.resolver = resolver;
   return fp_sandbox_view_new (&spec, error);
 }
 
@@ -573,7 +576,7 @@ fp_run_file_access (const FpProfile  *profile,
                     FpSandboxAccess  *access,
                     GError          **error)
 {
-  g_autoptr(FpSandboxView) view = dry_view (profile, NULL, error);
+  g_autoptr(FpSandboxView) view = dry_view (profile, NULL, NULL, error);
 
   if (view == NULL)
     return FALSE;
@@ -620,6 +623,9 @@ fp_run_exec (const FpProfile     *profile,
   g_autofree char *closure_dir = NULL;
   g_autoptr(FpClosure) closure = fp_closure_new ();
   g_auto(FpAppDirs) app_dirs = { 0 };
+  /* The checks before the launch and the launch's own build judge the
+   * same real paths, each resolved once (a closure's hundreds). */
+  g_autoptr(FpResolver) resolver = fp_resolver_new ();
   FpSandboxSpec spec = { 0 };
   int info_fd;
 
@@ -633,7 +639,7 @@ fp_run_exec (const FpProfile     *profile,
     return FALSE;
   /* Refused grants refuse before anything is made: no instance, no
    * proxy, no :create directory. */
-  if (!check_program_and_grants (profile, args, error))
+  if (!check_program_and_grants (profile, args, resolver, error))
     return FALSE;
 
   fp_instance_collect_garbage ();
@@ -686,6 +692,7 @@ fp_run_exec (const FpProfile     *profile,
   if (!ensure_app_dirs (profile, TRUE, &app_dirs, error))
     goto fail;
   spec.app_dirs = &app_dirs;
+  spec.resolver = resolver;
   if (options->file_forwarding)
     {
       forwarded_args = forward_files (&spec, session_bus, args, error);

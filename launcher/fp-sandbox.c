@@ -83,7 +83,8 @@ typedef struct {
   char *per_app_tmp;   /* the host dir all instances of the app share as /tmp, or NULL */
   char *per_app_dev_shm; /* the same for /dev/shm (per-app-dev-shm), or NULL */
   GError *setup_error; /* the first mount point that could not be made safely */
-  FpResolver *resolver;      /* host paths' real paths, asked once a build */
+  FpResolver *resolver;      /* host paths' real paths: the spec's, or own_resolver */
+  FpResolver *own_resolver;
 } Builder;
 
 /* What one mount puts at `dest`: the host's `host_source`, or (NULL)
@@ -2223,8 +2224,11 @@ builder_init (Builder *b, const FpSandboxSpec *spec, FpBwrap *bwrap)
     .runtime_groups = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_group_free),
     .per_app_tmp = spec->app_dirs ? g_strdup (spec->app_dirs->tmp) : NULL,
     .per_app_dev_shm = spec->app_dirs ? g_strdup (spec->app_dirs->dev_shm) : NULL,
-    .resolver = fp_resolver_new (),
   };
+  if (spec->resolver == NULL)
+    b->resolver = b->own_resolver = fp_resolver_new ();
+  else
+    b->resolver = spec->resolver;
 }
 
 static void
@@ -2239,7 +2243,7 @@ builder_clear (Builder *b)
   g_ptr_array_unref (b->mounts);
   g_clear_pointer (&b->layers, g_ptr_array_unref);
   g_ptr_array_unref (b->runtime_groups);
-  fp_resolver_free (b->resolver);
+  fp_resolver_free (b->own_resolver);
 }
 
 /* What no grant may show the app: the buses' sockets (past their

@@ -8,6 +8,7 @@
 #include "fp-closure.h"
 #include "fp-instance.h"
 #include "fp-profile.h"
+#include "fp-resolve.h"
 
 G_BEGIN_DECLS
 
@@ -33,6 +34,8 @@ typedef struct {
   gboolean           dry_run;       /* change nothing on the host */
   FpClosure         *closure;       /* where runtime paths to be laid out
                                      * together are recorded, or NULL */
+  FpResolver        *resolver;      /* real paths shared by the builds of one
+                                     * launch (fp-resolve.h), or NULL */
 } FpSandboxSpec;
 
 /* The directory that is $XDG_RUNTIME_DIR inside the sandbox. */

@@ -113,11 +113,32 @@ test_resolve_like_realpath (void)
   g_assert_cmpint (chmod (locked, 0755), ==, 0);
 }
 
+/* A path that does not resolve is asked again: the launch makes some
+ * (its instance directory, the app's data) between its checks. One that
+ * does is remembered. */
+static void
+test_resolve_missing_then_made (void)
+{
+  g_autoptr(FpTmpDir) dir = fp_tmp_dir_new ();
+  g_autoptr(FpResolver) resolver = fp_resolver_new ();
+  g_autofree char *real_root = realpath (dir->path, NULL);
+  g_autofree char *path = g_build_filename (real_root, "later", NULL);
+
+  errno = 0;
+  g_assert_null (fp_resolver_realpath (resolver, path));
+  g_assert_cmpint (errno, ==, ENOENT);
+  make_dir (real_root, "later");
+  g_assert_cmpstr (fp_resolver_realpath (resolver, path), ==, path);
+  g_assert_cmpint (rmdir (path), ==, 0);
+  g_assert_cmpstr (fp_resolver_realpath (resolver, path), ==, path);
+}
+
 int
 main (int argc, char **argv)
 {
   fp_test_init (&argc, &argv);
 
   g_test_add_func ("/resolve/like-realpath", test_resolve_like_realpath);
+  g_test_add_func ("/resolve/missing-then-made", test_resolve_missing_then_made);
   return g_test_run ();
 }
