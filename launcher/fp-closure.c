@@ -11,7 +11,6 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -19,7 +18,8 @@ typedef struct {
   char      *parent;      /* where the sandbox sees the paths */
   GPtrArray *paths;       /* char*, each directly under parent */
   guint      first_arg;   /* its binds in the command line */
-  char      *staging;     /* its tmpfs in our mount namespace */
+  char      *staging;     /* its tmpfs in our mount namespace, shared with bwrap's */
+  char      *building;    /* where the helper binds its paths meanwhile */
 } Group;
 
 struct _FpClosure {
@@ -32,6 +32,7 @@ group_free (Group *group)
   g_free (group->parent);
   g_ptr_array_unref (group->paths);
   g_free (group->staging);
+  g_free (group->building);
   g_free (group);
 }
 
@@ -160,52 +161,61 @@ helper_fail (int saved_errno, const char *what, const char *path)
   _exit (1);
 }
 
-/* A copy of `path` and everything mounted under it, not attached
- * anywhere yet. bubblewrap binds recursively too. */
-static int
-clone_tree (const char *path)
-{
-  int fd = open_tree (AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-
-  if (fd < 0)
-    helper_fail (errno, "cannot copy the mount of", path);
-  return fd;
-}
-
-/* Makes the mounts of `fd` read-only, nosuid and nodev, as bwrap's
- * --ro-bind does, and all of them under it when `recursive`. */
+/* Binds `path` (and what is mounted under it: bwrap binds recursively
+ * too) at `name` in the current directory, on a mount point of its kind:
+ * a directory, or an empty file for anything else (following links, as
+ * bwrap does). Store paths are directories: a file costs a second try. */
 static void
-make_read_only (int fd, gboolean recursive, const char *path)
+bind_path (const char *path, const char *name)
 {
-  struct mount_attr attr = {
-    .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
-  };
-
-  if (mount_setattr (fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr, sizeof attr) != 0)
-    helper_fail (errno, "cannot make read-only", path);
-}
-
-/* The mount point in the directory `dir_fd` for `clone_fd`, a copy of
- * `path`: a directory or an empty file, as what it copies is (following
- * links, as bwrap does). */
-static void
-make_mount_point (int dir_fd, const char *name, int clone_fd, const char *path)
-{
-  struct stat st;
   int fd;
 
-  if (fstat (clone_fd, &st) != 0)
-    helper_fail (errno, "cannot look at", path);
-  if (S_ISDIR (st.st_mode))
-    {
-      if (mkdirat (dir_fd, name, 0755) != 0 && errno != EEXIST)
-        helper_fail (errno, "cannot make a mount point for", path);
-      return;
-    }
-  fd = openat (dir_fd, name, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0444);
+  if (mkdir (name, 0755) != 0)
+    helper_fail (errno, "cannot make a mount point for", path);
+  if (mount (path, name, NULL, MS_BIND | MS_REC, NULL) == 0)
+    return;
+  if (errno != ENOTDIR || rmdir (name) != 0)
+    helper_fail (errno, "cannot bind", path);
+  fd = open (name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444);
   if (fd < 0)
     helper_fail (errno, "cannot make a mount point for", path);
   close (fd);
+  if (mount (path, name, NULL, MS_BIND | MS_REC, NULL) != 0)
+    helper_fail (errno, "cannot bind", path);
+}
+
+/* Every mount at and under `dir` read-only, nosuid and nodev, as bwrap's
+ * --ro-bind makes each path, in one call; then `dir` itself, the tmpfs
+ * above them, writable again, as the directories bwrap makes are. */
+static void
+make_read_only_below (const char *dir, const char *what)
+{
+  struct mount_attr read_only = {
+    .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
+  };
+  struct mount_attr writable = { .attr_clr = MOUNT_ATTR_RDONLY };
+
+  if (mount_setattr (AT_FDCWD, dir, AT_RECURSIVE, &read_only, sizeof read_only) != 0)
+    helper_fail (errno, "cannot make read-only the paths under", what);
+  if (mount_setattr (AT_FDCWD, dir, 0, &writable, sizeof writable) != 0)
+    helper_fail (errno, "cannot make writable", what);
+}
+
+static int
+open_namespace (void)
+{
+  int fd = open ("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+
+  if (fd < 0)
+    helper_fail (errno, "cannot open", "/proc/self/ns/mnt");
+  return fd;
+}
+
+static void
+enter_namespace (int fd)
+{
+  if (setns (fd, CLONE_NEWNS) != 0)
+    helper_fail (errno, "cannot enter", "a mount namespace of the launcher's");
 }
 
 /* Writes `data` and blocks until bwrap has read it. bwrap reads its
@@ -242,51 +252,20 @@ wait_for_bwrap (int pipe_fd, const guint8 *data, gsize len)
     }
 }
 
-/* An empty tmpfs of the sandbox's own to attach a group's paths to while
- * it is not attached anywhere, or -1 where the kernel has no such thing. */
-static int
-new_detached_tmpfs (void)
-{
-  int fs_fd = fsopen ("tmpfs", FSOPEN_CLOEXEC);
-  int tree_fd = -1;
-
-  if (fs_fd < 0)
-    return -1;
-  if (fsconfig (fs_fd, FSCONFIG_SET_STRING, "mode", "0755", 0) == 0 &&
-      fsconfig (fs_fd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) == 0)
-    tree_fd = fsmount (fs_fd, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
-  close (fs_fd);
-  return tree_fd;
-}
-
-static const char *
-base_name (const char *path)
-{
-  return strrchr (path, '/') + 1;
-}
-
-static int
-open_staging (const Group *g)
-{
-  int fd = open (g->staging, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-
-  if (fd < 0)
-    helper_fail (errno, "cannot open", g->staging);
-  return fd;
-}
-
+/* While bwrap builds the sandbox, the helper binds each group's paths
+ * under a tmpfs of its own, in a mount namespace of its own: no mount
+ * table bwrap reads grows meanwhile, and each path is one mount(2) with
+ * no copy of it detached anywhere first. Once bwrap waits for its filter,
+ * the launcher's namespace leaves the staging mount's peer group (bwrap's
+ * copy stays the helper's slave, so nothing is copied twice) and each
+ * tmpfs moves onto its staging mount: propagation takes the paths into
+ * the sandbox, whose copies are locked there, as any propagated into a
+ * namespace of another user namespace. */
 static void G_GNUC_NORETURN
 run_helper (FpClosure *closure, int pipe_fd, const guint8 *program, gsize program_len)
 {
-  gsize n_paths = 0;
-  int *clones;
-  int *trees;
-  gsize k = 0;
-  struct rlimit limit;
-  /* Each group's paths go to a detached tmpfs while bwrap works, which
-   * then is one mount to attach; kernels before 6.15 attach to nothing
-   * detached, and there the paths are attached one by one at the end. */
-  gboolean detached = TRUE;
+  int launcher_ns;
+  int helper_ns;
 
   /* Should bwrap die, the helper goes too; and it holds none of the
    * fds meant for bwrap (the D-Bus proxy's lifeline among them). */
@@ -294,59 +273,29 @@ run_helper (FpClosure *closure, int pipe_fd, const guint8 *program, gsize progra
       (pipe_fd > 3 && close_range (3, pipe_fd - 1, 0) != 0) ||
       close_range (pipe_fd + 1, ~0U, 0) != 0)
     _exit (1);
-  for (guint i = 0; i < closure->groups->len; i++)
-    n_paths += ((Group *) g_ptr_array_index (closure->groups, i))->paths->len;
-  /* One fd a path until they are attached: a closure may hold more
-   * paths than the soft limit allows. */
-  if (getrlimit (RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max)
-    {
-      limit.rlim_cur = limit.rlim_max;
-      (void) setrlimit (RLIMIT_NOFILE, &limit);
-    }
-  clones = alloca (n_paths * sizeof (int));
-  trees = alloca (closure->groups->len * sizeof (int));
+  launcher_ns = open_namespace ();
+  if (unshare (CLONE_NEWNS) != 0)
+    helper_fail (errno, "cannot make", "a mount namespace of its own");
+  helper_ns = open_namespace ();
 
-  /* While bwrap builds the sandbox: copies of every path, mount points. */
   for (guint i = 0; i < closure->groups->len; i++)
     {
       Group *g = g_ptr_array_index (closure->groups, i);
-      int staging_fd = open_staging (g);
 
-      trees[i] = detached ? new_detached_tmpfs () : -1;
-      detached = trees[i] >= 0;
+      /* Under the private staging tmpfs: nothing made here propagates. */
+      if (mkdir (g->building, 0700) != 0 ||
+          mount ("tmpfs", g->building, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") != 0)
+        helper_fail (errno, "cannot make", g->building);
+      /* Relative targets: each bind looks up one name, not the whole way. */
+      if (chdir (g->building) != 0)
+        helper_fail (errno, "cannot enter", g->building);
       for (guint j = 0; j < g->paths->len; j++)
         {
           const char *path = g_ptr_array_index (g->paths, j);
-          int clone_fd = clone_tree (path);
 
-          if (detached)
-            {
-              make_mount_point (trees[i], base_name (path), clone_fd, path);
-              /* Its fd is closed at exit, once the app runs: each copy
-               * had an anonymous mount namespace to free. */
-              if (move_mount (clone_fd, "", trees[i], base_name (path), MOVE_MOUNT_F_EMPTY_PATH) == 0)
-                continue;
-              if (errno != EINVAL || i > 0 || j > 0)
-                helper_fail (errno, "cannot attach", path);
-              close (trees[i]);
-              trees[i] = -1;
-              detached = FALSE;
-            }
-          make_read_only (clone_fd, TRUE, path);
-          make_mount_point (staging_fd, base_name (path), clone_fd, path);
-          clones[k++] = clone_fd;
+          bind_path (path, strrchr (path, '/') + 1);
         }
-      close (staging_fd);
-      if (detached)
-        {
-          /* Every path read-only in two calls, not one a path; the tmpfs
-           * above them stays writable, as the directories bwrap makes. */
-          struct mount_attr writable = { .attr_clr = MOUNT_ATTR_RDONLY };
-
-          make_read_only (trees[i], TRUE, g->parent);
-          if (mount_setattr (trees[i], "", AT_EMPTY_PATH, &writable, sizeof writable) != 0)
-            helper_fail (errno, "cannot make writable", g->parent);
-        }
+      make_read_only_below (g->building, g->parent);
     }
 
   /* All but the last 4 bytes of the filter: should the helper die
@@ -354,40 +303,27 @@ run_helper (FpClosure *closure, int pipe_fd, const guint8 *program, gsize progra
    * and refuses to start the app. */
   wait_for_bwrap (pipe_fd, program, program_len - 4);
 
-  k = 0;
+  /* bwrap has its copy of the staging mounts by now (it reads its filter
+   * after every mount of its own). */
+  enter_namespace (launcher_ns);
   for (guint i = 0; i < closure->groups->len; i++)
     {
       Group *g = g_ptr_array_index (closure->groups, i);
-      int staging_fd;
 
-      if (detached)
-        {
-          if (move_mount (trees[i], "", AT_FDCWD, g->staging, MOVE_MOUNT_F_EMPTY_PATH) != 0)
-            helper_fail (errno, "cannot attach the paths under", g->parent);
-          continue;
-        }
-      staging_fd = open_staging (g);
-      for (guint j = 0; j < g->paths->len; j++)
-        {
-          const char *path = g_ptr_array_index (g->paths, j);
+      if (mount (NULL, g->staging, NULL, MS_PRIVATE, NULL) != 0)
+        helper_fail (errno, "cannot make private", g->staging);
+    }
+  enter_namespace (helper_ns);
+  for (guint i = 0; i < closure->groups->len; i++)
+    {
+      Group *g = g_ptr_array_index (closure->groups, i);
 
-          if (move_mount (clones[k], "", staging_fd, base_name (path), MOVE_MOUNT_F_EMPTY_PATH) != 0)
-            helper_fail (errno, "cannot attach", path);
-          close (clones[k++]);
-        }
-      close (staging_fd);
+      if (mount (g->building, g->staging, NULL, MS_MOVE, NULL) != 0)
+        helper_fail (errno, "cannot attach the paths under", g->parent);
     }
   if (write (pipe_fd, program + program_len - 4, 4) != 4)
     _exit (1);
-  /* The app runs. Our own copies go now rather than when the sandbox
-   * ends: private first, so that their unmounting stays ours. */
-  for (guint i = 0; i < closure->groups->len; i++)
-    {
-      Group *g = g_ptr_array_index (closure->groups, i);
-
-      if (mount (NULL, g->staging, NULL, MS_REC | MS_PRIVATE, NULL) == 0)
-        (void) umount2 (g->staging, MNT_DETACH);
-    }
+  /* The app runs; the helper's namespace, with its copies, goes with it. */
   _exit (0);
 }
 
@@ -478,6 +414,7 @@ mount_staging (FpClosure *closure, const char *staging_dir)
       Group *g = g_ptr_array_index (closure->groups, i);
 
       g->staging = g_strdup_printf ("%s/%u", staging_dir, i);
+      g->building = g_strdup_printf ("%s/b%u", staging_dir, i);
       if (mkdir (g->staging, 0700) != 0 ||
           mount ("tmpfs", g->staging, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") != 0 ||
           mount (NULL, g->staging, NULL, MS_SHARED, NULL) != 0)

@@ -4,14 +4,17 @@
  * bubblewrap reads the whole mount table after every bind it makes, so N
  * binds cost O(N²) (bubblewrap issue 384). Here the launcher enters a
  * mount namespace of its own before it execs bwrap and gives bwrap one
- * empty, shared tmpfs to bind at the common parent. Once bwrap has made
- * every other mount and waits for its seccomp program (which comes through
- * a pipe from a helper process), the helper attaches each path, read-only,
- * under that tmpfs: mount propagation carries them into the sandbox, whose
- * app starts only after the last byte of its filter arrives, which the
- * helper sends after the last path. The sandbox sees exactly the listed
- * paths, read-only, as with one bind each; if anything fails, the filter
- * is cut short and bwrap refuses to start the app. */
+ * empty, shared tmpfs to bind at the common parent. Meanwhile a helper
+ * process binds each path, read-only, under a tmpfs in a mount namespace
+ * of the helper's own, where no table bwrap reads grows. Once bwrap has
+ * made every other mount and waits for its seccomp program (which comes
+ * through a pipe from the helper), the helper moves that tmpfs onto the
+ * shared one: propagation carries the paths into the sandbox in one step,
+ * and the app starts only after the last byte of its filter arrives,
+ * which the helper sends after that. The sandbox sees exactly the listed
+ * paths, read-only, as with one bind each; if anything fails, or the
+ * helper dies, the filter is cut short and bwrap refuses to start the
+ * app. */
 #pragma once
 
 #include <glib.h>

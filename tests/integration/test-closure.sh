@@ -118,3 +118,50 @@ check "fauxpak info shows each listed path" \
 write_profile "$TEST_TMP/profiles/hello.json" "[\"/usr/bin/cat\", \"${listed[5]}/bin/data\"]"
 check_output "a program of the closure reads from it" "content of ${listed[5]##*/}" \
   "$FAUXPAK" run "$TEST_TMP/profiles/hello.json"
+
+# Fail closed: the helper that lays out the closure is killed while it
+# works (a big closure gives the time to catch it); bwrap then gets no
+# whole seccomp filter and the app never runs.
+BIG=$TEST_TMP/big/nix/store
+mkdir -p "$BIG"
+big=()
+for i in $(seq 1 3000); do big+=("$BIG/$(printf '%032d' "$i")-big"); done
+mkdir "${big[@]}"
+{
+  printf '{ "app-id": "org.example.Big", "command": ["/usr/bin/touch", "%s"],\n' "$TEST_TMP/out/big-ran"
+  printf '  "runtime": { "paths": ["/usr", "/lib", "/lib64"'
+  printf ', "%s"' "${big[@]}"
+  printf '], "host-etc": false } }\n'
+} > "$TEST_TMP/profiles/big.json"
+check "a closure of ${#big[@]} paths runs when nothing kills its helper" \
+  bash -c "'$FAUXPAK' run --filesystem='$TEST_TMP/out' '$TEST_TMP/profiles/big.json' && test -e '$TEST_TMP/out/big-ran'"
+if [ "$(stat -c %a "$(command -v bwrap)")" -ge 4000 ]; then
+  skip "a killed layout helper (a setuid bwrap: one bind a path, no helper)"
+else
+  caught=
+  for attempt in 1 2 3 4 5; do
+    rm -f "$TEST_TMP/out/big-ran"
+    "$FAUXPAK" run --filesystem="$TEST_TMP/out" "$TEST_TMP/profiles/big.json" 2>/dev/null &
+    launcher=$!
+    # The helper is the launcher's child (the launcher is bwrap by then)
+    # that is still fauxpak.
+    for _ in $(seq 1 2000); do
+      for child in $(pgrep -P "$launcher" 2>/dev/null); do
+        if [ "$(cat "/proc/$child/comm" 2>/dev/null)" = fauxpak ] && kill -9 "$child" 2>/dev/null; then
+          caught=$child
+          break 2
+        fi
+      done
+      kill -0 "$launcher" 2>/dev/null || break
+    done
+    wait "$launcher"
+    status=$?
+    [ -n "$caught" ] && break
+  done
+  if [ -z "$caught" ]; then
+    skip "a killed layout helper (it was done before it could be caught, 5 times)"
+  else
+    check "a launch whose layout helper is killed fails" test "$status" -ne 0
+    check "  …and its app never runs" test ! -e "$TEST_TMP/out/big-ran"
+  fi
+fi
