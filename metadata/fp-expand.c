@@ -23,7 +23,13 @@ fp_expand_variables (const char *value,
 
       if (*p != '$')
         {
-          g_string_append_c (out, *p++);
+          /* Up to the next '$' in one go: most values (a closure's
+           * hundreds of store paths) have none. */
+          const char *dollar = strchr (p, '$');
+          gsize len = dollar != NULL ? (gsize) (dollar - p) : strlen (p);
+
+          g_string_append_len (out, p, len);
+          p += len;
           continue;
         }
 
@@ -105,12 +111,21 @@ fp_expand_home (const char *path)
 gboolean
 fp_path_has_dotdot (const char *path)
 {
-  g_auto(GStrv) parts = g_strsplit (path, "/", -1);
+  const char *element = path;
 
-  for (guint i = 0; parts[i] != NULL; i++)
-    if (g_str_equal (parts[i], ".."))
-      return TRUE;
-  return FALSE;
+  /* Element by element, in place: it is asked of every path a profile
+   * lists. */
+  for (;;)
+    {
+      const char *slash = strchr (element, '/');
+      gsize len = slash != NULL ? (gsize) (slash - element) : strlen (element);
+
+      if (len == 2 && element[0] == '.' && element[1] == '.')
+        return TRUE;
+      if (slash == NULL)
+        return FALSE;
+      element = slash + 1;
+    }
 }
 
 gboolean

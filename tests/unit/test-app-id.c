@@ -209,6 +209,11 @@ test_path_dotdot (void)
   g_assert_false (fp_path_has_dotdot ("/a/./c"));
   g_assert_false (fp_path_has_dotdot ("..."));
   g_assert_false (fp_path_has_dotdot (""));
+  g_assert_true (fp_path_has_dotdot ("/a/b/.."));
+  g_assert_true (fp_path_has_dotdot ("//.."));
+  g_assert_false (fp_path_has_dotdot ("/a/b/"));
+  g_assert_false (fp_path_has_dotdot ("/."));
+  g_assert_false (fp_path_has_dotdot ("/a/.../b"));
 }
 
 int
