@@ -138,19 +138,31 @@ check "a closure of ${#big[@]} paths runs when nothing kills its helper" \
 if [ "$(stat -c %a "$(command -v bwrap)")" -ge 4000 ]; then
   skip "a killed layout helper (a setuid bwrap: one bind a path, no helper)"
 else
+  # stopped PID: its state is T (a zombie, Z, is past stopping).
+  stopped () { [ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)" = T ]; }
   caught=
   for attempt in 1 2 3 4 5; do
     rm -f "$TEST_TMP/out/big-ran"
     "$FAUXPAK" run --filesystem="$TEST_TMP/out" "$TEST_TMP/profiles/big.json" 2>/dev/null &
     launcher=$!
     # The helper is the launcher's child (the launcher is bwrap by then)
-    # that is still fauxpak.
+    # that is still fauxpak. Stopped, it is killed only while it has not
+    # bound every path yet: it sends the filter's end only after that.
     for _ in $(seq 1 2000); do
       for child in $(pgrep -P "$launcher" 2>/dev/null); do
-        if [ "$(cat "/proc/$child/comm" 2>/dev/null)" = fauxpak ] && kill -9 "$child" 2>/dev/null; then
+        [ "$(cat "/proc/$child/comm" 2>/dev/null)" = fauxpak ] || continue
+        kill -STOP "$child" 2>/dev/null || continue
+        for _ in $(seq 1 100); do stopped "$child" && break; sleep 0.01; done
+        # Its binds, under the staging directory's b0 (fp-closure.c).
+        bound=$(awk '$5 ~ "/closure/b[0-9]+/" { n++ } END { print n + 0 }' "/proc/$child/mountinfo" 2>/dev/null)
+        if stopped "$child" && [ "${bound:-0}" -lt "${#big[@]}" ]; then
+          kill -9 "$child"
           caught=$child
-          break 2
+          diag "killed the layout helper with $bound of ${#big[@]} paths bound"
+        else
+          kill -CONT "$child" 2>/dev/null
         fi
+        break 2
       done
       kill -0 "$launcher" 2>/dev/null || break
     done
