@@ -144,8 +144,9 @@ fp_closure_is_empty (const FpClosure *closure)
 }
 
 /* ------------------------------------------------------------------------
- * The helper: a child of the launcher in its mount namespace. It uses raw
- * system calls only: the launcher may have had threads (GDBus) when it
+ * The helper: a child of the launcher, forked in the launcher's mount
+ * namespace, working in one of its own. It uses raw system calls only
+ * (no allocation): the launcher may have had threads (GDBus) when it
  * forked. */
 
 static void G_GNUC_NORETURN
