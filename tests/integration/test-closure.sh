@@ -153,9 +153,12 @@ else
         [ "$(cat "/proc/$child/comm" 2>/dev/null)" = fauxpak ] || continue
         kill -STOP "$child" 2>/dev/null || continue
         for _ in $(seq 1 100); do stopped "$child" && break; sleep 0.01; done
-        # Its binds, under the staging directory's b0 (fp-closure.c).
+        # Its binds, under the staging directory's b0 (fp-closure.c); once
+        # they are moved onto the staging mount (/closure/0) the helper may
+        # have sent the filter's end, and killing it proves nothing.
         bound=$(awk '$5 ~ "/closure/b[0-9]+/" { n++ } END { print n + 0 }' "/proc/$child/mountinfo" 2>/dev/null)
-        if stopped "$child" && [ "${bound:-0}" -lt "${#big[@]}" ]; then
+        moved=$(awk '$5 ~ "/closure/[0-9]+/" { n++ } END { print n + 0 }' "/proc/$child/mountinfo" 2>/dev/null)
+        if stopped "$child" && [ "${moved:-1}" -eq 0 ] && [ "${bound:-0}" -lt "${#big[@]}" ]; then
           kill -9 "$child"
           caught=$child
           diag "killed the layout helper with $bound of ${#big[@]} paths bound"
