@@ -222,6 +222,8 @@ run_case () {
   else
     not_ok "$name: fauxpak differs from flatpak ($*)"
     sed 's/^/#   /' "$out/diff"
+    # What fauxpak said about it (a grant it did not share, and why).
+    grep -v '^fauxpak: no documents for' "$out/fauxpak.err" | sed 's/^/#   fauxpak said: /'
   fi
 }
 
