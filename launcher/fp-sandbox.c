@@ -643,6 +643,21 @@ add_flatpak_info (Builder *b, GError **error)
   return TRUE;
 }
 
+/* Where fauxpak and Flatpak keep what decides an app's permissions: its
+ * overrides, installed profiles, Flatpak's overrides and permission
+ * store. An app that could write them would grant itself more at its next
+ * launch; hidden under any grant, as Flatpak hides its own directory. */
+static GPtrArray *
+launcher_state_dirs (void)
+{
+  GPtrArray *dirs = g_ptr_array_new_with_free_func (g_free);
+
+  g_ptr_array_add (dirs, g_build_filename (g_get_user_config_dir (), "fauxpak", NULL));
+  g_ptr_array_add (dirs, g_build_filename (g_get_user_data_dir (), "fauxpak", NULL));
+  g_ptr_array_add (dirs, g_build_filename (g_get_user_data_dir (), "flatpak", NULL));
+  return dirs;
+}
+
 /* Home is an empty directory except for the app's own data, which
  * persists in ~/.var/app/<app-id> as under Flatpak. */
 static gboolean
@@ -663,6 +678,12 @@ add_home_and_app_data (Builder *b, GError **error)
   /* Other apps' data stays hidden under a grant of home or host, as
    * Flatpak hides it; the app's own directory goes on top. */
   add_mount (b, MOUNT_TMPFS, NULL, apps_dir, FALSE);
+  {
+    g_autoptr(GPtrArray) state = launcher_state_dirs ();
+
+    for (guint i = 0; i < state->len; i++)
+      add_mount (b, MOUNT_TMPFS, NULL, g_ptr_array_index (state, i), FALSE);
+  }
   for (guint i = 0; subdirs[i] != NULL; i++)
     {
       g_autofree char *dir = g_build_filename (app_dir, subdirs[i], NULL);
@@ -1411,6 +1432,13 @@ protected_host_paths (Builder *b)
       protect (list, path, runtime_dirs[i].what, TRUE, NULL);
     }
   protect (list, apps_dir, "other apps' data (~/.var/app)", FALSE, NULL);
+  {
+    g_autoptr(GPtrArray) state = launcher_state_dirs ();
+
+    for (guint i = 0; i < state->len; i++)
+      protect (list, g_ptr_array_index (state, i),
+               "fauxpak's and Flatpak's own permission files (overrides, installed profiles)", TRUE, NULL);
+  }
   return list;
 }
 

@@ -164,6 +164,29 @@ refused "  …through a raw bind of ~/.var elsewhere" "other apps' data" \
 check "--persist=.var keeps the app's own, not the others'" \
   run_in --persist=.var --filesystem=home --app-id=$APP -- test ! -e "$HOME/.var/app/$OTHER/data/secret"
 
+# The app writes fauxpak's own permission files through an ordinary grant
+# (xdg-config, xdg-data, home) for its next launch to read: an override or
+# its installed profile granting the raw session bus. Hidden, as Flatpak
+# hides its own directory; a grant of them itself is refused.
+mkdir -p "$XDG_CONFIG_HOME"
+for grant in xdg-config home; do
+  run_in --filesystem=$grant --app-id=$APP -- sh -c \
+    "mkdir -p '$XDG_CONFIG_HOME/fauxpak/overrides' && printf '[Context]\\nsockets=session-bus;\\n' > '$XDG_CONFIG_HOME/fauxpak/overrides/$APP'" \
+    >/dev/null 2>&1
+  check "--filesystem=$grant: the app cannot write its own fauxpak override" \
+    test ! -e "$XDG_CONFIG_HOME/fauxpak/overrides/$APP"
+done
+mkdir -p "$XDG_DATA_HOME/fauxpak/apps/$OTHER" "$XDG_DATA_HOME/flatpak/overrides"
+echo '{"app-id": "'$OTHER'"}' > "$XDG_DATA_HOME/fauxpak/apps/$OTHER/profile.json"
+check "--filesystem=xdg-data: installed profiles and Flatpak's overrides are hidden" \
+  run_in --filesystem=xdg-data --app-id=$APP -- sh -c \
+    "[ ! -e '$XDG_DATA_HOME/fauxpak/apps/$OTHER/profile.json' ] && [ ! -e '$XDG_DATA_HOME/flatpak/overrides' ]"
+refused "--filesystem=xdg-config/fauxpak (fauxpak's overrides)" "permission files" \
+  run_in --filesystem=xdg-config/fauxpak --app-id=$APP -- true
+refused "--filesystem=xdg-data/flatpak (Flatpak's overrides and permission store)" "permission files" \
+  run_in --filesystem=xdg-data/flatpak --app-id=$APP -- true
+rm -rf "$XDG_DATA_HOME/fauxpak" "$XDG_DATA_HOME/flatpak"
+
 refused "--filesystem=xdg-run (no sub-path)" "xdg-run needs a sub-path" run_in --filesystem=xdg-run --app-id=$APP -- true
 refused "--filesystem=xdg-run/." "xdg-run needs a sub-path" run_in --filesystem=xdg-run/. --app-id=$APP -- true
 # Another app running, with its instance (where its proxy would listen).
