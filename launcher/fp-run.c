@@ -503,50 +503,46 @@ print_verbose_permissions (GKeyFile *keyfile)
       g_printerr ("fauxpak:   %s\n", lines[i]);
 }
 
+/* The sandbox a launch would build, worked out and thrown away: what
+ * fp_sandbox_build would refuse (a grant that shows a bus socket, a raw
+ * bind of /) is refused by this, which changes nothing on the host. No
+ * documents: the document portal may be waiting on the answer, and a
+ * document is no host path anyway. */
+static FpSandboxView *
+dry_view (const FpProfile *profile, const char *const *args, GError **error)
+{
+  g_autoptr(FpDbusPlan) dbus = plan_dbus_without_instance (profile, NULL, error);
+  g_autoptr(GKeyFile) keyfile = NULL;
+  g_autoptr(GBytes) info_bytes = NULL;
+  FpSandboxSpec spec = { 0 };
+
+  if (dbus == NULL)
+    return NULL;
+  keyfile = make_flatpak_info (profile, NULL, dbus);
+  info_bytes = fp_flatpak_info_to_bytes (keyfile);
+  spec_init (&spec, profile, args, info_bytes, dbus, NULL, TRUE);
+  return fp_sandbox_view_new (&spec, error);
+}
+
 gboolean
 fp_run_file_access (const FpProfile  *profile,
                     const char       *path,
                     FpSandboxAccess  *access,
                     GError          **error)
 {
-  g_autoptr(FpDbusPlan) dbus = plan_dbus_without_instance (profile, NULL, error);
-  g_autoptr(GKeyFile) keyfile = NULL;
-  g_autoptr(GBytes) info_bytes = NULL;
-  g_autoptr(FpSandboxView) view = NULL;
-  FpSandboxSpec spec = { 0 };
+  g_autoptr(FpSandboxView) view = dry_view (profile, NULL, error);
 
-  if (dbus == NULL)
-    return FALSE;
-  keyfile = make_flatpak_info (profile, NULL, dbus);
-  info_bytes = fp_flatpak_info_to_bytes (keyfile);
-  /* No documents: the document portal asks this while it waits for the
-   * answer, and a document is no host path anyway. */
-  spec_init (&spec, profile, NULL, info_bytes, dbus, NULL, TRUE);
-  view = fp_sandbox_view_new (&spec, error);
   if (view == NULL)
     return FALSE;
   *access = fp_sandbox_view_access (view, path);
   return TRUE;
 }
 
-/* The sandbox a launch would build, worked out and thrown away: what
- * fp_sandbox_build would refuse (a grant that shows a bus socket, a raw
- * bind of /) is refused by this, which changes nothing on the host. */
 static gboolean
 check_grants (const FpProfile *profile, const char *const *args, GError **error)
 {
-  g_autoptr(FpDbusPlan) dbus = plan_dbus_without_instance (profile, NULL, error);
-  g_autoptr(GKeyFile) keyfile = NULL;
-  g_autoptr(GBytes) info_bytes = NULL;
-  g_autoptr(FpSandboxView) view = NULL;
-  FpSandboxSpec spec = { 0 };
+  g_autoptr(FpSandboxView) view = dry_view (profile, args, error);
 
-  if (dbus == NULL)
-    return FALSE;
-  keyfile = make_flatpak_info (profile, NULL, dbus);
-  info_bytes = fp_flatpak_info_to_bytes (keyfile);
-  spec_init (&spec, profile, args, info_bytes, dbus, NULL, TRUE);
-  view = fp_sandbox_view_new (&spec, error);
   return view != NULL;
 }
 

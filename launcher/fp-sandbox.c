@@ -678,12 +678,6 @@ add_home_and_app_data (Builder *b, GError **error)
   /* Other apps' data stays hidden under a grant of home or host, as
    * Flatpak hides it; the app's own directory goes on top. */
   add_mount (b, MOUNT_TMPFS, NULL, apps_dir, FALSE);
-  {
-    g_autoptr(GPtrArray) state = launcher_state_dirs ();
-
-    for (guint i = 0; i < state->len; i++)
-      add_mount (b, MOUNT_TMPFS, NULL, g_ptr_array_index (state, i), FALSE);
-  }
   for (guint i = 0; subdirs[i] != NULL; i++)
     {
       g_autofree char *dir = g_build_filename (app_dir, subdirs[i], NULL);
@@ -1499,6 +1493,29 @@ check_grants_hide_protected (Builder *b, GError **error)
   return TRUE;
 }
 
+/* Over what the grants show of launcher_state_dirs, after every grant:
+ * an empty tmpfs, so that the app sees none of it and cannot create it.
+ * What a grant shows elsewhere (a raw bind to another place) is not
+ * covered, and check_grants_hide_protected refuses it. */
+static void
+hide_launcher_state (Builder *b)
+{
+  g_autoptr(GPtrArray) state = launcher_state_dirs ();
+
+  set_grant (b, FALSE, "hidden: fauxpak's and Flatpak's permission files");
+  for (guint i = 0; i < state->len; i++)
+    {
+      const char *dir = g_ptr_array_index (state, i);
+      gboolean named = FALSE;
+
+      /* A grant of the directory itself is refused, not quietly emptied. */
+      for (guint j = 0; j < b->layers->len && !named; j++)
+        named = g_str_equal (((const Layer *) g_ptr_array_index (b->layers, j))->dest, dir);
+      if (!named && layers_show (b->layers, dir))
+        apply_mount (b, MOUNT_TMPFS, NULL, dir, FALSE);
+    }
+}
+
 /* Every mount, in the order bwrap makes them: what the sandbox shows of
  * the host follows from this alone, for the build and for a view. */
 static gboolean
@@ -1521,6 +1538,7 @@ add_filesystem_layout (Builder *b, GError **error)
   emit_mounts (b);
   if (!add_raw_binds (b, error))
     return FALSE;
+  hide_launcher_state (b);
   add_documents_alias (b);
   return check_grants_hide_protected (b, error);
 }
