@@ -12,6 +12,8 @@ packages=(
   # tests: a private bus, the real portals' clients, probes
   dbus dbus-daemon libglib2.0-bin python3 python3-gi gir1.2-glib-2.0 python3-jsonschema
   procps util-linux bsdutils
+  # the escape tests try the real dconf service and gpg-agent from inside
+  dconf-service dconf-gsettings-backend gpg-agent gnupg
   # documentation checks: man -l renders the man pages; the completion's dir
   man-db bash-completion
   # interoperability checks only (flatpak ps, the Flatpak imports), never a runtime dependency
