@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   # build
-  meson ninja-build pkg-config gcc clang libclang-rt-14-dev
+  meson ninja-build pkg-config gcc libc6-dev clang libclang-rt-14-dev
   libglib2.0-dev libjson-glib-dev libseccomp-dev libyaml-dev libostree-dev
   # run
   bubblewrap xdg-dbus-proxy xdg-desktop-portal fuse3

@@ -9,21 +9,7 @@ source "$TESTS_DIR/portal/portal-env.sh"
 APP=org.example.Docs
 OTHER=org.example.Other
 
-missing=
-[ -x /usr/libexec/xdg-document-portal ] || missing+=" xdg-document-portal"
-[ -x /usr/libexec/xdg-permission-store ] || missing+=" xdg-permission-store"
-/usr/bin/python3 -c 'import gi' 2>/dev/null || missing+=" python3-gi"
-{ [ -r /dev/fuse ] && [ -w /dev/fuse ]; } || missing+=" read-write /dev/fuse"
-if [ -n "$missing" ]; then
-  skip "portal tests need:$missing"
-  exit 0
-fi
-if ! portal_env_start 2>"$TEST_TMP/portal-env.log"; then
-  not_ok "the private portal stack starts"
-  sed 's/^/# /' "$TEST_TMP/portal-env.log"
-  exit 1
-fi
-trap '[ "$_tap_failed" -eq 0 ] || portal_env_dump_logs 2>&1 | sed "s/^/# /"; portal_env_stop; _finish; exit $?' EXIT
+portal_env_start_or_skip "portal tests need"
 
 SANDBOX_DOC=/run/user/$(id -u)/doc
 STORE=(gdbus call --session --dest org.freedesktop.impl.portal.PermissionStore

@@ -79,17 +79,7 @@ print("done")' 2>&1)
 fi
 
 # --- the bus, the documents and file forwarding -----------------------------
-missing=$(portal_env_missing)
-if [ -n "$missing" ]; then
-  skip "proxy, documents and forwarding launches need:$missing"
-  exit 0
-fi
-if ! portal_env_start 2>"$TEST_TMP/portal-env.log"; then
-  not_ok "the private portal stack starts"
-  sed 's/^/# /' "$TEST_TMP/portal-env.log"
-  exit 1
-fi
-trap '[ "$_tap_failed" -eq 0 ] || portal_env_dump_logs 2>&1 | sed "s/^/# /"; portal_env_stop; _finish; exit $?' EXIT
+portal_env_start_or_skip "proxy, documents and forwarding launches need"
 # portal-env moved HOME: the probe goes where the sandbox can read it.
 PROBE_HOST="$PORTAL_ENV_DIR/try-syscall"
 cp "$TRY_SYSCALL" "$PROBE_HOST" && chmod 755 "$PROBE_HOST"

@@ -14,19 +14,7 @@ OTHER=org.example.Other
 PY=/usr/bin/python3
 CLIENT=/opt/portal/portal-client.py   # where run_app shows tests/portal
 
-missing=$(portal_env_missing)
-if [ -n "$missing" ]; then
-  skip "portal tests need:$missing"
-  exit 0
-fi
-
-if ! portal_env_start 2>"$TEST_TMP/portal-env.log"; then
-  not_ok "the private portal stack starts"
-  sed 's/^/# /' "$TEST_TMP/portal-env.log"
-  exit 1
-fi
-# The stack's logs matter only when something failed; they go with it.
-trap '[ "$_tap_failed" -eq 0 ] || portal_env_dump_logs 2>&1 | sed "s/^/# /"; portal_env_stop; _finish; exit $?' EXIT
+portal_env_start_or_skip "portal tests need"
 
 # portal-env moved HOME and XDG_RUNTIME_DIR into its own directory.
 SANDBOX_DOC=/run/user/$(id -u)/doc

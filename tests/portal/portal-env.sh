@@ -167,6 +167,26 @@ portal_env_missing() {
     printf '%s' "$missing"
 }
 
+# portal_env_start_or_skip WHAT: for a TAP test (tests/lib.sh). Skips the
+# rest of the test (exit 0), saying "WHAT:" and what is missing, when this
+# machine lacks what the stack needs; fails it when the stack does not
+# start; otherwise stops the stack at exit, with its logs when a check
+# failed (they go away with the temp dir).
+portal_env_start_or_skip() {
+    local missing
+    missing=$(portal_env_missing)
+    if [ -n "$missing" ]; then
+        skip "$1:$missing"
+        exit 0
+    fi
+    if ! portal_env_start 2>"$TEST_TMP/portal-env.log"; then
+        not_ok "the private portal stack starts"
+        sed 's/^/# /' "$TEST_TMP/portal-env.log"
+        exit 1
+    fi
+    trap '[ "$_tap_failed" -eq 0 ] || portal_env_dump_logs 2>&1 | sed "s/^/# /"; portal_env_stop; _finish; exit $?' EXIT
+}
+
 portal_env_start() {
     if [ -n "${PORTAL_ENV_DIR:-}" ]; then
         _portal_env_log "already started ($PORTAL_ENV_DIR)"
