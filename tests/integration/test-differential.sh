@@ -58,6 +58,11 @@ mkdir -p "$HOME"
 mkdir -p "$HOME"/{Downloads,Documents,Pictures,Music,proj,.ssh,.mozilla,.config/gtk-3.0,.local/share/fonts,.cache/thumbnails}
 mkdir -p "$HOME/.var/app/org.example.Other" "$TEST_TMP/shared" "$TEST_TMP/cwd"
 echo key >"$HOME/.ssh/id_ed25519"
+# A file in each shared directory: a grant that mounted an empty directory
+# in its place would otherwise pass for one that shows the host's.
+MARKED=("$HOME/Downloads" "$HOME/Documents" "$HOME/Pictures" "$HOME/Music" "$HOME/proj" "$HOME/.mozilla"
+        "$HOME/.local/share/fonts" "$HOME/.cache/thumbnails" "$TEST_TMP/shared")
+for dir in "${MARKED[@]}"; do echo marker >"$dir/marker"; done
 printf '[Settings]\ngtk-application-prefer-dark-theme=1\n' >"$HOME/.config/gtk-3.0/settings.ini"
 cat >"$HOME/.config/user-dirs.dirs" <<EOF
 XDG_DOWNLOAD_DIR="$HOME/Downloads"
@@ -117,6 +122,8 @@ for p in /sys/block /sys/bus /sys/class /sys/dev /sys/devices /sys/fs /sys/kerne
          "$XDG_RUNTIME_DIR/app/$APP" "$XDG_RUNTIME_DIR/testdir" "/run/flatpak/app/$APP"; do
   PROBE_ARGS+=(--path="$p")
 done
+for dir in "${MARKED[@]}"; do PROBE_ARGS+=(--path="$dir/marker"); done
+PROBE_ARGS+=(--path="$HOME/.var/app/$APP/data/fonts/marker" --path="$HOME/.var/app/$APP/cache/thumbnails/marker")
 for name in "${BUS_NAMES[@]}"; do PROBE_ARGS+=(--talk="$name"); done
 for name in "$APP.Sub" org.example.Own org.mpris.MediaPlayer2.$APP org.example.Talk; do PROBE_ARGS+=(--own="$name"); done
 
