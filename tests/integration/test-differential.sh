@@ -153,14 +153,13 @@ if command -v Xvfb >/dev/null && command -v xauth >/dev/null; then
   fi
 fi
 
-# The test's runtime directory is not /run/user/UID: Flatpak shows an
-# xdg-run/… grant at the host's path, fauxpak in the sandbox's
-# $XDG_RUNTIME_DIR (README: the same place on a desktop).
 # fauxpak's and Flatpak's permission files, which fauxpak covers (README).
 HIDDEN_STATE=("$XDG_CONFIG_HOME/fauxpak" "$XDG_DATA_HOME/fauxpak" "$XDG_DATA_HOME/flatpak")
 
-# Flatpak mounts the grant at the host's path, making the directories
-# above it in the sandbox's /var/tmp.
+# The test's runtime directory is not /run/user/UID: Flatpak shows an
+# xdg-run/… grant at the host's path (making the directories above it in
+# the sandbox's /var/tmp), fauxpak in the sandbox's $XDG_RUNTIME_DIR
+# (README: the same place on a desktop).
 XDG_RUN_WHY="the host's runtime dir is not /run/user/UID here"
 run_dir_re=${XDG_RUNTIME_DIR//./\\.}
 XDG_RUN_ALLOWED=(--allow="rundir:testdir|testdir/file:$XDG_RUN_WHY"
