@@ -13,6 +13,7 @@
 #include <gio/gio.h>
 #include <gio/gunixmounts.h>
 #include <glib/gstdio.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -156,6 +157,8 @@ note_layer (Builder *b, MountOp op, const char *host_source, const char *dest,
  * only a missing one is made without following links. Every running
  * instance of the app has the same mount points, which keeps it from
  * replacing them while one runs (Flatpak's argument for /tmp/.X11-unix). */
+static gboolean is_own_runtime_dir_link (int dir_fd, const char *name);
+
 static void
 prepare_mount_point (Builder *b, const char *dest, gboolean directory)
 {
@@ -187,6 +190,12 @@ prepare_mount_point (Builder *b, const char *dest, gboolean directory)
                                  : open (layer->host_source, O_PATH | O_DIRECTORY | O_CLOEXEC);
       if (anchor_fd < 0)
         return;  /* not a directory: bwrap says why */
+      /* A link of fauxpak's own in the app's $XDG_RUNTIME_DIR (pipewire-0
+       * from an earlier --socket=pipewire) gives way to an xdg-run/NAME
+       * grant's mount point; unlinkat removes the link, never its target. */
+      if (b->spec->app_dirs != NULL && g_str_equal (layer->host_source, b->spec->app_dirs->xdg_run) &&
+          is_own_runtime_dir_link (anchor_fd, relative))
+        unlinkat (anchor_fd, relative, 0);
       fp_nofollow_make_mount_point (anchor_fd, layer->host_source, relative, directory, &b->setup_error);
       close (anchor_fd);
       return;
@@ -919,10 +928,37 @@ add_runtime_dir_symlink (Builder *b, const char *name, const char *target)
   dir_fd = open (b->spec->app_dirs->xdg_run, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (dir_fd >= 0)
     {
-      if (symlinkat (target, dir_fd, name) != 0 && errno != EEXIST && !b->quiet)
+      gboolean made = symlinkat (target, dir_fd, name) == 0;
+      struct stat st;
+
+      /* An empty file or directory there is the mount point an xdg-run/NAME
+       * grant left (prepare_mount_point): the link takes its place again.
+       * Anything else is the app's business. */
+      if (!made && errno == EEXIST && fstatat (dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+          ((S_ISREG (st.st_mode) && st.st_size == 0 && unlinkat (dir_fd, name, 0) == 0) ||
+           (S_ISDIR (st.st_mode) && unlinkat (dir_fd, name, AT_REMOVEDIR) == 0)))
+        made = symlinkat (target, dir_fd, name) == 0;
+      if (!made && errno != EEXIST && !b->quiet)
         g_printerr ("fauxpak: cannot link %s/%s: %s\n", b->spec->app_dirs->xdg_run, name, g_strerror (errno));
       close (dir_fd);
     }
+}
+
+/* TRUE when NAME in the directory `dir_fd` is a link fauxpak makes in the
+ * app's $XDG_RUNTIME_DIR (add_runtime_dir_link, the flatpak-info link),
+ * which a grant's mount point may replace: not a link the app planted. */
+static gboolean
+is_own_runtime_dir_link (int dir_fd, const char *name)
+{
+  g_autofree char *own = g_build_filename ("../../flatpak", name, NULL);
+  char target[PATH_MAX];
+  ssize_t length = readlinkat (dir_fd, name, target, sizeof target - 1);
+
+  if (length < 0 || strchr (name, '/') != NULL)
+    return FALSE;
+  target[length] = '\0';
+  return g_str_equal (target, own) ||
+         (g_str_equal (name, "flatpak-info") && g_str_equal (target, "../../../.flatpak-info"));
 }
 
 /* A member of $XDG_RUNTIME_DIR that Flatpak keeps in /run/flatpak and

@@ -108,6 +108,17 @@ check_status "\$XDG_RUNTIME_DIR/testdir planted as a symlink: the next launch wi
   run_in --filesystem=xdg-run/testdir --app-id=$APP -- true
 check "  …and makes nothing where it leads" victim_untouched
 run_in --app-id=$APP -- sh -c 'rm -f "$XDG_RUNTIME_DIR/testdir"'
+# fauxpak's own link there (pipewire-0 -> ../../flatpak/pipewire-0, left by
+# --socket=pipewire) is no planted one: an xdg-run/pipewire-0 grant takes
+# its place, and the socket grant makes it again.
+"$SYSTEM_PYTHON" -c "import socket,time,sys; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(); time.sleep(60)" \
+  "$XDG_RUNTIME_DIR/pipewire-0" &
+cleanup_kill $!
+wait_for "[ -S '$XDG_RUNTIME_DIR/pipewire-0' ]" 10
+check "--socket=pipewire, then xdg-run/pipewire-0, then --socket=pipewire again: each sees the socket" \
+  sh -c "$(printf '%q ' "$FAUXPAK") run --socket=pipewire --app-id=$APP -- sh -c 'test -S \"\$XDG_RUNTIME_DIR/pipewire-0\"' &&
+         $(printf '%q ' "$FAUXPAK") run --filesystem=xdg-run/pipewire-0 --app-id=$APP -- sh -c 'test -S \"\$XDG_RUNTIME_DIR/pipewire-0\"' &&
+         $(printf '%q ' "$FAUXPAK") run --socket=pipewire --app-id=$APP -- sh -c 'test -S \"\$XDG_RUNTIME_DIR/pipewire-0\"'"
 
 # The app's /tmp is shared by its instances: home (under /tmp here) is
 # mounted inside it, and a directory on the way there can be replaced.
