@@ -58,6 +58,11 @@ mkdir -p "$HOME"
 mkdir -p "$HOME"/{Downloads,Documents,Pictures,Music,proj,.ssh,.mozilla,.config/gtk-3.0,.local/share/fonts,.cache/thumbnails}
 mkdir -p "$HOME/.var/app/org.example.Other" "$TEST_TMP/shared" "$TEST_TMP/cwd"
 echo key >"$HOME/.ssh/id_ed25519"
+# A file in each shared directory: a grant that mounted an empty directory
+# in its place would otherwise pass for one that shows the host's.
+MARKED=("$HOME/Downloads" "$HOME/Documents" "$HOME/Pictures" "$HOME/Music" "$HOME/proj" "$HOME/.mozilla"
+        "$HOME/.local/share/fonts" "$HOME/.cache/thumbnails" "$TEST_TMP/shared")
+for dir in "${MARKED[@]}"; do echo marker >"$dir/marker"; done
 printf '[Settings]\ngtk-application-prefer-dark-theme=1\n' >"$HOME/.config/gtk-3.0/settings.ini"
 cat >"$HOME/.config/user-dirs.dirs" <<EOF
 XDG_DOWNLOAD_DIR="$HOME/Downloads"
@@ -117,6 +122,8 @@ for p in /sys/block /sys/bus /sys/class /sys/dev /sys/devices /sys/fs /sys/kerne
          "$XDG_RUNTIME_DIR/app/$APP" "$XDG_RUNTIME_DIR/testdir" "/run/flatpak/app/$APP"; do
   PROBE_ARGS+=(--path="$p")
 done
+for dir in "${MARKED[@]}"; do PROBE_ARGS+=(--path="$dir/marker"); done
+PROBE_ARGS+=(--path="$HOME/.var/app/$APP/data/fonts/marker" --path="$HOME/.var/app/$APP/cache/thumbnails/marker")
 for name in "${BUS_NAMES[@]}"; do PROBE_ARGS+=(--talk="$name"); done
 for name in "$APP.Sub" org.example.Own org.mpris.MediaPlayer2.$APP org.example.Talk; do PROBE_ARGS+=(--own="$name"); done
 
@@ -146,14 +153,13 @@ if command -v Xvfb >/dev/null && command -v xauth >/dev/null; then
   fi
 fi
 
-# The test's runtime directory is not /run/user/UID: Flatpak shows an
-# xdg-run/… grant at the host's path, fauxpak in the sandbox's
-# $XDG_RUNTIME_DIR (README: the same place on a desktop).
 # fauxpak's and Flatpak's permission files, which fauxpak covers (README).
 HIDDEN_STATE=("$XDG_CONFIG_HOME/fauxpak" "$XDG_DATA_HOME/fauxpak" "$XDG_DATA_HOME/flatpak")
 
-# Flatpak mounts the grant at the host's path, making the directories
-# above it in the sandbox's /var/tmp.
+# The test's runtime directory is not /run/user/UID: Flatpak shows an
+# xdg-run/… grant at the host's path (making the directories above it in
+# the sandbox's /var/tmp), fauxpak in the sandbox's $XDG_RUNTIME_DIR
+# (README: the same place on a desktop).
 XDG_RUN_WHY="the host's runtime dir is not /run/user/UID here"
 run_dir_re=${XDG_RUNTIME_DIR//./\\.}
 XDG_RUN_ALLOWED=(--allow="rundir:testdir|testdir/file:$XDG_RUN_WHY"
@@ -222,6 +228,8 @@ run_case () {
   else
     not_ok "$name: fauxpak differs from flatpak ($*)"
     sed 's/^/#   /' "$out/diff"
+    # What fauxpak said about it (a grant it did not share, and why).
+    grep -v '^fauxpak: no documents for' "$out/fauxpak.err" | sed 's/^/#   fauxpak said: /'
   fi
 }
 
