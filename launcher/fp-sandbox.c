@@ -18,12 +18,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Directories of the host's /etc whose entries may hold secrets: within
- * them, as at the top of /etc, what others may not read is hidden. */
-static const char *const etc_private_dirs[] = {
-  "ssh", "ssl", "NetworkManager", "security", "ppp", "ipsec.d", "openvpn", "wireguard",
-  "cups", "wpa_supplicant", "libvirt", "sudoers.d", NULL
-};
+/* How deep below /etc the walk for entries others may not read goes;
+ * deeper than any package nests its configuration. */
+#define ETC_HIDE_DEPTH 16
 
 /* Directories the runtime or the sandbox itself provides; a filesystem
  * grant may not replace them, nor a directory above one (Flatpak's
@@ -80,6 +77,7 @@ typedef struct {
   gboolean grant_is_profile; /* …and whether that is the profile (checked) or fauxpak */
   char *per_app_tmp;   /* the host dir all instances of the app share as /tmp, or NULL */
   char *per_app_dev_shm; /* the same for /dev/shm (per-app-dev-shm), or NULL */
+  GError *mount_point_error; /* the first mount point that could not be made safely */
 } Builder;
 
 /* What one mount puts at `dest`: the host's `host_source`, or (NULL)
@@ -182,6 +180,7 @@ add_data_mount (Builder *b, const char *name, const char *contents, const char *
   Mount *mount = g_new0 (Mount, 1);
 
   mount->op = MOUNT_RO_DATA;
+  mount->fd = -1;
   mount->source = g_strdup (name);
   mount->dest = g_canonicalize_filename (dest, "/");
   mount->data = g_bytes_new (contents, strlen (contents));
@@ -198,6 +197,142 @@ symlink_mirrors_host (const char *target, const char *path)
 
 static gboolean layers_show (GPtrArray *layers, const char *path);
 
+/* Host directories the app writes and that outlive its sandbox: the
+ * /tmp and $XDG_RUNTIME_DIR its instances share, ~/.var/app/APP-ID (also
+ * seen at /var/cache, /var/config, …), $XDG_RUNTIME_DIR/app/APP-ID and
+ * its /dev/shm. A link the app leaves in one is there at the next launch. */
+static gboolean
+is_app_writable_host_dir (Builder *b, const char *host_path)
+{
+  g_autofree char *app_dir = fp_sandbox_app_data_dir (b->spec->profile->app_id);
+  g_autofree char *app_run = g_build_filename (b->host_runtime_dir, "app", b->spec->profile->app_id, NULL);
+  const char *roots[] = {
+    app_dir, app_run, b->per_app_tmp, b->per_app_dev_shm,
+    b->spec->app_dirs != NULL ? b->spec->app_dirs->xdg_run : NULL,
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (roots); i++)
+    if (roots[i] != NULL && fp_path_is_under (host_path, roots[i]))
+      return TRUE;
+  return FALSE;
+}
+
+/* bubblewrap makes each mount point by its path (mkdir, creat), following
+ * links, while the host's root is at /oldroot: a link the app planted
+ * where a later launch mounts something would have bubblewrap create
+ * directories and files anywhere on the host. Where the mount point lies
+ * in a directory the app writes, fauxpak makes it first, each element
+ * opened without following links, and refuses a link on the way; bwrap
+ * then finds it in place. `kind` is S_IFDIR, S_IFREG (a file or socket
+ * is mounted there) or 0 (a symlink is made there: only its parents). */
+static gboolean
+prepare_mount_point (Builder *b, const char *dest, mode_t kind, GError **error)
+{
+  g_autofree char *canonical = g_canonicalize_filename (dest, "/");
+  g_autofree char *host_path = NULL;
+  g_autofree char *parent = NULL;
+  g_autofree char *name = NULL;
+  const Layer *containing = NULL;
+  struct stat st;
+  int dir_fd;
+
+  if (b->spec->dry_run)
+    return TRUE;
+  for (guint i = b->layers->len; i > 0 && containing == NULL; i--)
+    {
+      const Layer *layer = g_ptr_array_index (b->layers, i - 1);
+
+      if (fp_path_is_under (canonical, layer->dest))
+        containing = layer;
+    }
+  /* Over an earlier mount (its root is there), or in the sandbox's own. */
+  if (containing == NULL || g_str_equal (containing->dest, canonical) || containing->host_source == NULL ||
+      containing->op == MOUNT_SYMLINK)
+    return TRUE;
+  host_path = g_build_filename (containing->host_source, canonical + strlen (containing->dest), NULL);
+  if (!is_app_writable_host_dir (b, host_path))
+    return TRUE;
+  parent = g_path_get_dirname (host_path);
+  name = g_path_get_basename (host_path);
+  dir_fd = fp_nofollow_open_dir_path (parent, TRUE, error);
+  if (dir_fd < 0)
+    {
+      g_prefix_error (error, "cannot make the mount point for %s: ", canonical);
+      return FALSE;
+    }
+  if (kind == S_IFDIR)
+    {
+      int fd = fp_nofollow_open_dir (parent, name, TRUE, error);
+
+      close (dir_fd);
+      if (fd < 0)
+        {
+          g_prefix_error (error, "cannot make the mount point for %s: ", canonical);
+          return FALSE;
+        }
+      close (fd);
+      return TRUE;
+    }
+  if (kind == S_IFREG)
+    {
+      int fd = openat (dir_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444);
+
+      if (fd >= 0)
+        close (fd);
+    }
+  /* Made now or earlier: a file of any kind but a link or a directory. */
+  if (kind == S_IFREG &&
+      (fstatat (dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 || S_ISLNK (st.st_mode) || S_ISDIR (st.st_mode)))
+    {
+      g_set_error (error, FP_ERROR, FP_ERROR_SANDBOX_SETUP,
+                   "cannot make the mount point for %s: %s is not a plain file (a symlink?); fauxpak does "
+                   "not follow links where the app can write. It may have been replaced from inside the "
+                   "sandbox: look at it before removing it", canonical, host_path);
+      close (dir_fd);
+      return FALSE;
+    }
+  close (dir_fd);
+  return TRUE;
+}
+
+/* The kind of mount point `op` needs at its destination. */
+static mode_t
+mount_point_kind (MountOp op, const char *source, int fd)
+{
+  struct stat st;
+
+  switch (op)
+    {
+    case MOUNT_SYMLINK:
+      return 0;
+    case MOUNT_RO_DATA:
+    case MOUNT_DATA:
+      return S_IFREG;
+    case MOUNT_BIND:
+    case MOUNT_RO_BIND:
+    case MOUNT_DEV_BIND:
+      if (fd >= 0 ? fstat (fd, &st) != 0 : stat (source, &st) != 0)
+        return 0;  /* a missing optional source mounts nothing */
+      return S_ISDIR (st.st_mode) ? S_IFDIR : S_IFREG;
+    default:
+      return S_IFDIR;
+    }
+}
+
+/* Records the first failure; the layout is refused once it is built. */
+static void
+check_mount_point (Builder *b, MountOp op, const char *source, int fd, const char *dest)
+{
+  mode_t kind;
+
+  if (b->mount_point_error != NULL || b->spec->dry_run)
+    return;
+  kind = mount_point_kind (op, source, fd);
+  if (kind == 0 && op != MOUNT_SYMLINK)
+    return;
+  prepare_mount_point (b, dest, kind, &b->mount_point_error);
+}
+
 /* Puts a mount on the command line now, where add_mount defers it to be
  * sorted. Either way it ends here, and in the layers a view reads. */
 static void
@@ -206,6 +341,7 @@ apply_mount_for (Builder *b, MountOp op, const char *source, const char *dest, g
 {
   const char *from_host = NULL;
 
+  check_mount_point (b, op, source, -1, dest);
   switch (op)
     {
     case MOUNT_DIR:
@@ -268,6 +404,7 @@ apply_fd_mount (Builder *b, const Mount *m)
   g_autofree char *fd_text = g_strdup_printf ("%d", m->fd);
 
   g_assert (m->op == MOUNT_BIND || m->op == MOUNT_RO_BIND);
+  check_mount_point (b, m->op, m->source, m->fd, m->dest);
   fp_bwrap_add_args (b->bwrap, m->op == MOUNT_RO_BIND ? "--ro-bind-fd" : "--bind-fd",
                      fd_text, m->dest, NULL);
   note_layer (b, m->op, m->source, m->dest, m->grant, m->from_profile);
@@ -538,10 +675,14 @@ etc_entry_is_public (const struct stat *st)
   return (st->st_mode & S_IROTH) != 0;
 }
 
-/* Hides what others may not read in `dir` (already shown): an empty
- * tmpfs over a directory, an empty read-only file over a file. */
+/* Hides what others may not read in `dir` (already shown) and, at any
+ * depth, in the directories below it that others may enter: an empty
+ * tmpfs over a directory, an empty read-only file over a file. Root in
+ * the sandbox is the host's uid 0 and owns most of /etc: a 0600 file of
+ * root's two levels down (/etc/mysql/debian.cnf, /etc/default/cacerts)
+ * is as secret as /etc/shadow. */
 static gboolean
-hide_private_etc_entries (Builder *b, const char *dir, GError **error)
+hide_private_etc_entries (Builder *b, const char *dir, int depth, GError **error)
 {
   g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
   g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
@@ -552,8 +693,14 @@ hide_private_etc_entries (Builder *b, const char *dir, GError **error)
       g_autofree char *path = g_build_filename (dir, name, NULL);
       struct stat st;
 
-      if (lstat (path, &st) != 0 || etc_entry_is_public (&st))
+      if (lstat (path, &st) != 0 || S_ISLNK (st.st_mode))
         continue;
+      if (etc_entry_is_public (&st))
+        {
+          if (S_ISDIR (st.st_mode) && depth > 0 && !hide_private_etc_entries (b, path, depth - 1, error))
+            return FALSE;
+          continue;
+        }
       if (S_ISDIR (st.st_mode))
         apply_mount (b, MOUNT_TMPFS, NULL, path, FALSE);
       else if (S_ISREG (st.st_mode))
@@ -568,9 +715,8 @@ hide_private_etc_entries (Builder *b, const char *dir, GError **error)
 
 /* The host's /etc for the host runtime, by one rule: every entry others
  * may read, read-only, links as they are; nothing only root or a group
- * may read, there or in the directories that hold secrets
- * (etc_private_dirs). Entry by entry, as Flatpak lays out a runtime's
- * /etc, so that grants can still add mount points in /etc. */
+ * may read, there or at any depth below. Entry by entry, as Flatpak lays
+ * out a runtime's /etc, so that grants can still add mount points in /etc. */
 static gboolean
 add_host_etc (Builder *b, GError **error)
 {
@@ -591,13 +737,16 @@ add_host_etc (Builder *b, GError **error)
       else if (S_ISDIR (st.st_mode) || S_ISREG (st.st_mode))
         apply_mount (b, MOUNT_RO_BIND, path, path, TRUE);
     }
-  for (guint i = 0; etc_private_dirs[i] != NULL; i++)
+  /* Then, inside each directory shown, what others may not read. */
+  if (etc != NULL)
+    g_dir_rewind (etc);
+  while (etc != NULL && (name = g_dir_read_name (etc)) != NULL)
     {
-      g_autofree char *dir = g_build_filename ("/etc", etc_private_dirs[i], NULL);
+      g_autofree char *dir = g_build_filename ("/etc", name, NULL);
       struct stat st;
 
       if (lstat (dir, &st) == 0 && S_ISDIR (st.st_mode) && etc_entry_is_public (&st) &&
-          !hide_private_etc_entries (b, dir, error))
+          !hide_private_etc_entries (b, dir, ETC_HIDE_DEPTH, error))
         return FALSE;
     }
   return TRUE;
@@ -1833,6 +1982,7 @@ emit_mounts (Builder *b, GError **error)
           apply_mount_for (b, m->op, m->source, m->dest, m->optional, m->grant, m->from_profile);
           continue;
         }
+      check_mount_point (b, MOUNT_RO_DATA, NULL, -1, m->dest);
       if (!fp_bwrap_add_data (b->bwrap, "--ro-bind-data", m->source, m->data, m->dest, error))
         return FALSE;
       note_layer (b, MOUNT_DATA, NULL, m->dest, m->grant, m->from_profile);
@@ -1965,6 +2115,7 @@ builder_clear (Builder *b)
   g_free (b->sandbox_runtime_dir);
   g_free (b->per_app_tmp);
   g_free (b->per_app_dev_shm);
+  g_clear_error (&b->mount_point_error);
   g_ptr_array_unref (b->mounts);
   g_clear_pointer (&b->layers, g_ptr_array_unref);
   g_ptr_array_unref (b->runtime_groups);
@@ -2134,6 +2285,11 @@ add_filesystem_layout (Builder *b, GError **error)
   if (!add_raw_binds (b, error))
     return FALSE;
   add_documents_alias (b);
+  if (b->mount_point_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&b->mount_point_error));
+      return FALSE;
+    }
   return check_grants_hide_protected (b, error);
 }
 

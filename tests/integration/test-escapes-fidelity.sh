@@ -1,0 +1,189 @@
+#!/bin/bash
+# Escapes tried against what issue 8 (fidelity) added, each from inside a
+# real sandbox, as root and as an ordinary user: the directories the app's
+# instances share with each other and keep between launches (its /tmp, its
+# $XDG_RUNTIME_DIR, ~/.var/app/APP-ID and the files fauxpak puts there,
+# such as user-dirs.dirs), the host's /etc by its one rule, /sys, the
+# environment, and grants of other apps' per-app directories.
+#
+# The first class: bubblewrap makes every mount point by its path, with
+# mkdir and creat, following links; while it does, the host's root is at
+# /oldroot. A link the app left where a later launch mounts something
+# (in a directory it can write and that outlives it) would make bubblewrap
+# create directories and files anywhere on the host the launching user (or
+# root) can write. Each attack plants such a link, the next launch must
+# refuse (125) and the link's target must stay empty.
+source "$(dirname "$0")/../lib.sh"
+
+PY=$SYSTEM_PYTHON
+UID_NOW=$(id -u)
+SANDBOX_RUNTIME_DIR=/run/user/$UID_NOW
+victim="$TEST_TMP/victim"   # a host directory no sandbox shows
+mkdir -p "$victim"
+victim_untouched () { [ -z "$(ls -A "$victim")" ]; }
+run_in () { "$FAUXPAK" run "$@"; }
+make_socket () { "$PY" -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$1"; }
+
+# planted_refused DESCRIPTION COMMAND…: the launch after the plant exits
+# 125, says why, and nothing appears in the victim directory.
+planted_refused () {
+  local description=$1 output status; shift
+  output=$("$@" 2>&1)
+  status=$?
+  if [ "$status" -eq 125 ] && victim_untouched; then
+    ok "$description: refused (125), nothing made where the link leads, as $(id -un)"
+  else
+    not_ok "$description: refused (125), nothing made where the link leads, as $(id -un)"
+    diag "status $status; victim holds: $(ls -A "$victim" | tr '\n' ' ')" "$output"
+  fi
+  rm -rf "${victim:?}"/* "$victim"/.[!.]* 2>/dev/null
+}
+
+# === 1. links where the next launch mounts =================================
+# user-dirs.dirs: written into the app's own config directory (which it
+# writes, and sees a second time as /var/config) when xdg-download etc.
+# is granted.
+APP=org.example.FidEscape.UserDirs
+mkdir -p "$HOME/Downloads" "$XDG_CONFIG_HOME"
+printf 'XDG_DOWNLOAD_DIR="%s/Downloads"\n' "$HOME" >"$XDG_CONFIG_HOME/user-dirs.dirs"
+check "xdg-download gives the app a user-dirs.dirs naming it" \
+  run_in --filesystem=xdg-download --app-id=$APP -- grep -q XDG_DOWNLOAD_DIR "$HOME/.var/app/$APP/config/user-dirs.dirs"
+run_in --app-id=$APP -- sh -c "rm -f /var/config/user-dirs.dirs && ln -s /oldroot$victim/created /var/config/user-dirs.dirs"
+check "  (the app replaced config/user-dirs.dirs with a dangling link to the host)" \
+  test -L "$HOME/.var/app/$APP/config/user-dirs.dirs"
+planted_refused "user-dirs.dirs planted as a link" run_in --filesystem=xdg-download --app-id=$APP -- true
+rm -f "$HOME/.var/app/$APP/config/user-dirs.dirs"
+check "  …and with the link gone the launch works again" \
+  run_in --filesystem=xdg-download --app-id=$APP -- grep -q XDG_DOWNLOAD_DIR "$HOME/.var/app/$APP/config/user-dirs.dirs"
+
+# xdg-config/NAME also appears in the app's own config directory.
+APP=org.example.FidEscape.XdgConfig
+mkdir -p "$XDG_CONFIG_HOME/gtk-3.0"
+printf '[Settings]\n' >"$XDG_CONFIG_HOME/gtk-3.0/settings.ini"
+check "xdg-config/gtk-3.0/settings.ini shows in the app's config directory" \
+  run_in --filesystem=xdg-config/gtk-3.0/settings.ini:ro --app-id=$APP -- \
+    test -f "$HOME/.var/app/$APP/config/gtk-3.0/settings.ini"
+run_in --app-id=$APP -- sh -c "rm -rf /var/config/gtk-3.0 && ln -s /oldroot$victim /var/config/gtk-3.0"
+planted_refused "config/gtk-3.0 (above a granted file) planted as a link" \
+  run_in --filesystem=xdg-config/gtk-3.0/settings.ini:ro --app-id=$APP -- true
+run_in --app-id=$APP -- sh -c "rm -rf /var/config/gtk-3.0 && mkdir /var/config/gtk-3.0 &&
+                               ln -s /oldroot$victim/settings.ini /var/config/gtk-3.0/settings.ini"
+planted_refused "config/gtk-3.0/settings.ini (a granted file's place) planted as a dangling link" \
+  run_in --filesystem=xdg-config/gtk-3.0/settings.ini:ro --app-id=$APP -- true
+
+# The shared $XDG_RUNTIME_DIR: a socket bound into it.
+APP=org.example.FidEscape.Pipewire
+make_socket "$XDG_RUNTIME_DIR/pipewire-0"
+check "--socket=pipewire binds the socket in \$XDG_RUNTIME_DIR" \
+  run_in --socket=pipewire --app-id=$APP -- test -S "$SANDBOX_RUNTIME_DIR/pipewire-0"
+run_in --app-id=$APP -- sh -c "rm -f \"\$XDG_RUNTIME_DIR/pipewire-0\" && ln -s /oldroot$victim/pipewire-0 \"\$XDG_RUNTIME_DIR/pipewire-0\""
+planted_refused "\$XDG_RUNTIME_DIR/pipewire-0 planted as a link" run_in --socket=pipewire --app-id=$APP -- true
+rm -f "$XDG_RUNTIME_DIR/pipewire-0"
+
+# …and a grant of something in it (xdg-run/NAME/FILE).
+APP=org.example.FidEscape.XdgRun
+mkdir -p "$XDG_RUNTIME_DIR/fp-ipc"
+make_socket "$XDG_RUNTIME_DIR/fp-ipc/sock"
+check "xdg-run/fp-ipc/sock is bound in the sandbox's \$XDG_RUNTIME_DIR" \
+  run_in --filesystem=xdg-run/fp-ipc/sock --app-id=$APP -- test -S "$SANDBOX_RUNTIME_DIR/fp-ipc/sock"
+run_in --app-id=$APP -- sh -c "rm -rf \"\$XDG_RUNTIME_DIR/fp-ipc\" && ln -s /oldroot$victim \"\$XDG_RUNTIME_DIR/fp-ipc\""
+planted_refused "\$XDG_RUNTIME_DIR/fp-ipc (above a granted socket) planted as a link" \
+  run_in --filesystem=xdg-run/fp-ipc/sock --app-id=$APP -- true
+
+# The shared /tmp: here home lies below it (lib.sh puts HOME in TMPDIR),
+# so the sandbox's home and ~/.var/app/APP-ID are mounted inside it.
+APP=org.example.FidEscape.Tmp
+top=${TEST_TMP#/tmp/}
+if [ "$top" != "$TEST_TMP" ] && [ "${top%%/*}" = "$top" ]; then
+  check "home below /tmp: the app sees its home in its shared /tmp" run_in --app-id=$APP -- test -d "$HOME/.var/app/$APP"
+  run_in --app-id=$APP -- sh -c "cd / && mv '$TEST_TMP' /tmp/moved && ln -s /oldroot$victim '$TEST_TMP'"
+  planted_refused "/tmp/${top} (above home) planted as a link in the shared /tmp" run_in --app-id=$APP -- true
+else
+  skip "home is not directly below /tmp here"
+fi
+
+# === 2. the host's /etc by one rule ========================================
+# Everything in /etc that others may not read stays hidden, at any depth:
+# root in the sandbox is root's uid, and owns most of it.
+APP=org.example.FidEscape.Etc
+mapfile -t private_files < <(find /etc -xdev -type f ! -perm -o+r 2>/dev/null)
+# What the sandbox reads of them (only a file it can read and that is not
+# the empty placeholder counts).
+leaked=$(run_in --app-id=$APP -- sh -c 'for f; do [ -s "$f" ] && [ -r "$f" ] && head -c1 "$f" >/dev/null 2>&1 && echo "$f"; done; true' \
+  _ "${private_files[@]}" 2>&1)
+check "no file of the host's /etc that others may not read has content in the sandbox (${#private_files[@]} on this host), as $(id -un)" \
+  test -z "$leaked"
+[ -n "$leaked" ] && diag "readable: $leaked"
+mapfile -t private_dirs < <(find /etc -xdev -mindepth 1 -type d ! -perm -o+rx 2>/dev/null)
+leaked=$(run_in --app-id=$APP -- sh -c 'for d; do [ -n "$(ls -A "$d" 2>/dev/null)" ] && echo "$d"; done; true' \
+  _ "${private_dirs[@]}" 2>&1)
+check "no directory of /etc that others may not enter lists anything (${#private_dirs[@]} on this host), as $(id -un)" \
+  test -z "$leaked"
+[ -n "$leaked" ] && diag "listed: $leaked"
+for f in /etc/shadow /etc/gshadow /etc/sudoers /etc/krb5.keytab /etc/ssh/ssh_host_ed25519_key; do
+  if [ -e "$f" ] && ! [ -r "$f" ] || [ "$(stat -c %a "$f" 2>/dev/null | cut -c3)" = 0 ]; then
+    check "$f: nothing of it in the sandbox" run_in --app-id=$APP -- sh -c "! [ -s '$f' ]"
+  fi
+done
+
+# === 3. /sys ================================================================
+APP=org.example.FidEscape.Sys
+writable=$(run_in --app-id=$APP -- sh -c "find /sys/block /sys/bus /sys/class /sys/dev /sys/devices -writable 2>/dev/null | head -5")
+check "nothing under the sandbox's /sys is writable, as $(id -un)" test -z "$writable"
+[ -n "$writable" ] && diag "writable: $writable"
+
+# === 4. the environment ======================================================
+APP=org.example.FidEscape.Env
+check_output "--env cannot change FLATPAK_ID or container" "org.example.FidEscape.Env flatpak" \
+  run_in --env=FLATPAK_ID=org.example.Other --env=container=none --app-id=$APP -- sh -c 'echo "$FLATPAK_ID $container"'
+check_output "--env cannot move XDG_RUNTIME_DIR" "$SANDBOX_RUNTIME_DIR" \
+  run_in --env=XDG_RUNTIME_DIR=/tmp --app-id=$APP -- sh -c 'echo "$XDG_RUNTIME_DIR"'
+
+# A profile's variables are the app's: none reaches a helper fauxpak runs
+# on the host side (the D-Bus proxy parses what the app sends).
+if command -v dbus-daemon >/dev/null; then
+  bus_address=$(dbus-daemon --session --fork --print-address=1 --print-pid=3 3>"$TEST_TMP/bus.pid")
+  cleanup_kill "$(cat "$TEST_TMP/bus.pid")"
+  cat >"$TEST_TMP/proxy-env.sh" <<'S'
+# Finds the D-Bus proxy of this launch and prints its environment.
+for p in /proc/[0-9]*; do
+  if tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -q "^xdg-dbus-proxy\|/xdg-dbus-proxy "; then
+    tr '\0' '\n' <"$p/environ"
+  fi
+done
+S
+  DBUS_SESSION_BUS_ADDRESS=$bus_address run_in --env=LD_PRELOAD=/nonexistent/fp-preload.so \
+    --env=GIO_EXTRA_MODULES=/nonexistent --app-id=$APP -- sleep 3 >/dev/null 2>&1 &
+  sleep 1.5
+  proxy_env=$(bash "$TEST_TMP/proxy-env.sh" 2>/dev/null)
+  wait
+  if [ -z "$proxy_env" ]; then
+    skip "the D-Bus proxy was not seen running"
+  else
+    check "a profile's LD_PRELOAD does not reach the D-Bus proxy" bash -c '! grep -q "^LD_PRELOAD=" <<<"$1"' _ "$proxy_env"
+    check "  …nor its other variables" bash -c '! grep -q "^GIO_EXTRA_MODULES=" <<<"$1"' _ "$proxy_env"
+  fi
+else
+  skip "dbus-daemon is missing"
+fi
+
+# === 5. other apps' shared directories =======================================
+APP=org.example.FidEscape.Neighbour
+OTHER=org.example.FidEscape.Victim
+run_in --app-id=$OTHER -- sh -c 'echo secret >/tmp/other-tmp && echo secret >"$XDG_RUNTIME_DIR/other-run"'
+check "  (another app left files in its shared /tmp and \$XDG_RUNTIME_DIR)" \
+  test -f "$XDG_RUNTIME_DIR/.flatpak/$OTHER/tmp/other-tmp"
+check "an app's /tmp is not another app's" run_in --app-id=$APP -- sh -c '! [ -e /tmp/other-tmp ]'
+check "  …nor its \$XDG_RUNTIME_DIR" run_in --app-id=$APP -- sh -c '! [ -e "$XDG_RUNTIME_DIR/other-run" ]'
+check_status "xdg-run/.flatpak/OTHER (its shared directories): refused" 125 \
+  run_in --filesystem="xdg-run/.flatpak/$OTHER" --app-id=$APP -- true
+check_status "a raw bind of another app's shared /tmp: refused" 125 \
+  run_in --bind="$XDG_RUNTIME_DIR/.flatpak/$OTHER/tmp:/mnt/o" --app-id=$APP -- true
+check_status "~/.var/app/OTHER through xdg-data/../..: refused" 125 \
+  run_in --filesystem="xdg-data/../../.var/app/$OTHER" --app-id=$APP -- true
+
+# === 6. no host fd with the new mounts ========================================
+APP=org.example.FidEscape.Fds
+check_output "with per-app /tmp, xdg-run, user-dirs.dirs, app/APP-ID and per-app-dev-shm the app has fds 0 1 2 only" "0 1 2 " \
+  run_in --filesystem=xdg-download --allow=per-app-dev-shm --app-id=$APP -- \
+    sh -c 'for f in /proc/self/fd/*; do n=${f##*/}; [ -e "$f" ] && printf "%s " "$n"; done; echo' 
