@@ -181,6 +181,8 @@ add_data_mount (Builder *b, const char *name, const char *contents, const char *
 
   mount->op = MOUNT_RO_DATA;
   mount->fd = -1;
+  mount->grant = g_strdup (b->grant);
+  mount->from_profile = b->grant_is_profile;
   mount->source = g_strdup (name);
   mount->dest = g_canonicalize_filename (dest, "/");
   mount->data = g_bytes_new (contents, strlen (contents));
@@ -651,6 +653,7 @@ add_run_host_files (Builder *b, GError **error)
 {
   g_autoptr(GBytes) manager = g_bytes_new_static ("flatpak\n", strlen ("flatpak\n"));
 
+  set_grant (b, FALSE, "sandbox (/run/host, as under Flatpak)");
   if (g_file_test ("/etc/os-release", G_FILE_TEST_EXISTS))
     apply_mount (b, MOUNT_RO_BIND, "/etc/os-release", "/run/host/os-release", FALSE);
   else if (g_file_test ("/usr/lib/os-release", G_FILE_TEST_EXISTS))
@@ -926,6 +929,7 @@ add_runtime_dir (Builder *b)
 {
   const FpAppDirs *dirs = b->spec->app_dirs;
 
+  set_grant (b, FALSE, "$XDG_RUNTIME_DIR (shared by the app's instances)");
   if (dirs == NULL)
     {
       add_mount (b, MOUNT_DIR, NULL, b->sandbox_runtime_dir, FALSE);
@@ -1430,8 +1434,10 @@ add_run_host_grants (Builder *b)
   gboolean os = host || grant_of (b, "host-os");
   gboolean etc = host || grant_of (b, "host-etc");
 
+  /* Each mount names the grant it comes from, as `fauxpak info` shows it. */
   if (os)
     {
+      set_grant (b, TRUE, "--filesystem=%s", host ? "host" : "host-os");
       add_mount (b, MOUNT_RO_BIND, "/usr", "/run/host/usr", FALSE);
       if (g_file_test ("/var/usrlocal", G_FILE_TEST_IS_DIR))
         add_mount (b, MOUNT_RO_BIND, "/var/usrlocal", "/run/host/var/usrlocal", FALSE);
@@ -1458,7 +1464,10 @@ add_run_host_grants (Builder *b)
         }
     }
   if (etc)
-    add_mount (b, MOUNT_RO_BIND, "/etc", "/run/host/etc", FALSE);
+    {
+      set_grant (b, TRUE, "--filesystem=%s", host ? "host" : "host-etc");
+      add_mount (b, MOUNT_RO_BIND, "/etc", "/run/host/etc", FALSE);
+    }
 }
 
 static gboolean
@@ -1511,6 +1520,7 @@ add_filesystems (Builder *b, GError **error)
       add_grant_through_link (b, source, dest, mode);
     }
   add_run_host_grants (b);
+  set_grant (b, FALSE, "user-dirs.dirs (the granted xdg-* directories)");
   add_user_dirs_file (b, user_dirs->str);
   return TRUE;
 }
@@ -1763,12 +1773,17 @@ add_display_sockets (Builder *b, GError **error)
   gboolean have_wayland = FALSE;
   gboolean allow_x11;
 
+  set_grant (b, FALSE, "--socket=wayland");
   if (fp_context_has (ctx, FP_FLAGS_SOCKETS, FP_SOCKET_WAYLAND))
     have_wayland = add_wayland_socket (b);
   if (fp_context_has (ctx, FP_FLAGS_SOCKETS, FP_SOCKET_FALLBACK_X11))
     allow_x11 = !have_wayland;
   else
     allow_x11 = fp_context_has (ctx, FP_FLAGS_SOCKETS, FP_SOCKET_X11);
+  if (allow_x11)
+    set_grant (b, FALSE, "--socket=%s", fp_context_has (ctx, FP_FLAGS_SOCKETS, FP_SOCKET_FALLBACK_X11) ? "fallback-x11" : "x11");
+  else
+    set_grant (b, FALSE, "sandbox (no X11 sockets but granted ones)");
   return add_x11 (b, allow_x11, error);
 }
 

@@ -187,3 +187,13 @@ APP=org.example.FidEscape.Fds
 check_output "with per-app /tmp, xdg-run, user-dirs.dirs, app/APP-ID and per-app-dev-shm the app has fds 0 1 2 only" "0 1 2 " \
   run_in --filesystem=xdg-download --allow=per-app-dev-shm --app-id=$APP -- \
     sh -c 'for f in /proc/self/fd/*; do n=${f##*/}; [ -e "$f" ] && printf "%s " "$n"; done; echo' 
+
+# === 7. what `fauxpak info` shows ==============================================
+# Each mount names the grant it comes from: a hostile profile's host-etc
+# must not show up under the name of an innocent grant listed after it.
+APP=org.example.FidEscape.Info
+info=$("$FAUXPAK" info --filesystem=host-etc --filesystem=host-os --filesystem=xdg-download --app-id=$APP 2>&1)
+check "info names host-etc as what /run/host/etc comes from" \
+  grep -qF "/etc -> /run/host/etc   [--filesystem=host-etc]" <<<"$info"
+check "  …and host-os for /run/host/usr" grep -qF "/usr -> /run/host/usr   [--filesystem=host-os]" <<<"$info"
+check "  …and says where user-dirs.dirs comes from" grep -q "user-dirs.dirs   \[user-dirs.dirs" <<<"$info"
