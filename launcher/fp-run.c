@@ -113,9 +113,12 @@ fp_connect_session_bus (GError **error)
 
 /* The accessibility bus, when the session has one (org.a11y.Bus on the
  * session bus, started if it can be, as Flatpak asks for it): proxied
- * for the app. None is no error: most sandboxes run without. */
+ * for the app. None is no error: most sandboxes run without. A dry run
+ * (`only_running`) asks only a launcher that runs already, as it asks
+ * the document portal: `fauxpak info` shows the bus a launch would get
+ * and starts nothing. */
 static gboolean
-add_a11y_bus (FpDbusPlan *plan, GError **error)
+add_a11y_bus (FpDbusPlan *plan, gboolean only_running, GError **error)
 {
   g_autoptr(GDBusConnection) bus = fp_connect_session_bus (NULL);
   g_autoptr(GVariant) reply = NULL;
@@ -123,6 +126,20 @@ add_a11y_bus (FpDbusPlan *plan, GError **error)
 
   if (bus == NULL)
     return TRUE;
+  if (only_running)
+    {
+      g_autoptr(GVariant) owned = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                                               "org.freedesktop.DBus", "NameHasOwner",
+                                                               g_variant_new ("(s)", "org.a11y.Bus"),
+                                                               G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE,
+                                                               5000, NULL, NULL);
+      gboolean has_owner = FALSE;
+
+      if (owned != NULL)
+        g_variant_get (owned, "(b)", &has_owner);
+      if (!has_owner)
+        return TRUE;
+    }
   reply = g_dbus_connection_call_sync (bus, "org.a11y.Bus", "/org/a11y/bus", "org.a11y.Bus", "GetAddress",
                                        NULL, G_VARIANT_TYPE ("(s)"), G_DBUS_CALL_FLAGS_NONE, 5000, NULL, NULL);
   if (reply == NULL)
@@ -282,7 +299,7 @@ fp_run_describe_dbus_proxy (const FpProfile     *profile,
   if (!fp_instance_check_runtime_dir (error))
     return FALSE;
   dbus = plan_dbus_without_instance (profile, options, error);
-  if (dbus == NULL)
+  if (dbus == NULL || !add_a11y_bus (dbus, TRUE, error))
     return FALSE;
   if (!fp_dbus_plan_needs_proxy (dbus))
     return TRUE;
@@ -344,7 +361,10 @@ fp_run_describe (const FpProfile    *profile,
   session_bus = fp_connect_session_bus (NULL);
   if (session_bus != NULL && profile->documents != FP_DOCUMENTS_OFF)
     documents_mount = fp_documents_get_mount_point_running (session_bus);
+  if (!add_a11y_bus (dbus, TRUE, error))
+    return FALSE;
   spec_init (&spec, profile, args, info_bytes, dbus, documents_mount, TRUE);
+  spec.a11y_socket = dbus->a11y_socket;
   if (!ensure_app_dirs (profile, FALSE, &app_dirs, error))
     return FALSE;
   spec.app_dirs = &app_dirs;
@@ -653,7 +673,7 @@ fp_run_exec (const FpProfile     *profile,
   dbus = fp_dbus_plan_new (profile, instance->dir, &logging, error);
   if (dbus == NULL)
     goto fail;
-  if (!add_a11y_bus (dbus, error))
+  if (!add_a11y_bus (dbus, FALSE, error))
     goto fail;
   keyfile = make_flatpak_info (profile, instance->id);
   info_bytes = fp_flatpak_info_to_bytes (keyfile);

@@ -197,3 +197,58 @@ check "info names host-etc as what /run/host/etc comes from" \
   grep -qF "/etc -> /run/host/etc   [--filesystem=host-etc]" <<<"$info"
 check "  …and host-os for /run/host/usr" grep -qF "/usr -> /run/host/usr   [--filesystem=host-os]" <<<"$info"
 check "  …and says where user-dirs.dirs comes from" grep -q "user-dirs.dirs   \[user-dirs.dirs" <<<"$info"
+
+# === 8. the accessibility bus through its proxy =================================
+# The proxy lets the app reach the AT-SPI registry's few methods, as
+# Flatpak's filter does: not another client of the bus, not a name of its
+# own (a fake registry would read what other apps' screen readers ask).
+APP=org.example.FidEscape.A11y
+launcher=/usr/libexec/at-spi-bus-launcher
+if [ -x "$launcher" ] && command -v gdbus >/dev/null && command -v dbus-daemon >/dev/null; then
+  dbus-daemon --config-file="$TESTS_DIR/portal/dbus-session.conf" --address="unix:path=$XDG_RUNTIME_DIR/bus" \
+    --nofork --nopidfile </dev/null >"$TEST_TMP/a11y-bus.log" 2>&1 &
+  cleanup_kill $!
+  export DBUS_SESSION_BUS_ADDRESS=unix:path=$XDG_RUNTIME_DIR/bus
+  wait_for '[ -S "$XDG_RUNTIME_DIR/bus" ]'
+  "$launcher" --launch-immediately >"$TEST_TMP/a11y.log" 2>&1 </dev/null &
+  a11y_launcher=$!
+  a11y_address=""
+  wait_for 'a11y_address=$(gdbus call --session -d org.a11y.Bus -o /org/a11y/bus -m org.a11y.Bus.GetAddress 2>/dev/null)' 10
+  a11y_address=$(sed -n "s/^('\(.*\)',)$/\1/p" <<<"$a11y_address")
+  if [ -n "$a11y_address" ]; then
+    # Another client of the accessibility bus, which the app must not reach.
+    "$PY" - "$a11y_address" >"$TEST_TMP/a11y-victim.log" 2>&1 <<'P' &
+import sys
+from gi.repository import Gio, GLib
+bus = Gio.DBusConnection.new_for_address_sync(sys.argv[1],
+    Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION, None, None)
+bus.call_sync("org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus", "RequestName",
+              GLib.Variant("(su)", ("org.example.A11yVictim", 4)), None, 0, -1, None)
+print("owned", flush=True)
+GLib.MainLoop().run()
+P
+    cleanup_kill $!
+    wait_for 'grep -q owned "$TEST_TMP/a11y-victim.log"'
+    ping="gdbus call --address \$AT_SPI_BUS_ADDRESS -d org.example.A11yVictim -o / -m org.freedesktop.DBus.Peer.Ping"
+    check "  (outside, the victim on the accessibility bus answers)" \
+      gdbus call --address "$a11y_address" -d org.example.A11yVictim -o / -m org.freedesktop.DBus.Peer.Ping
+    check "the app has the accessibility bus at Flatpak's address" \
+      run_in --app-id=$APP -- sh -c '[ "$AT_SPI_BUS_ADDRESS" = unix:path=/run/flatpak/at-spi-bus ] && [ -S /run/flatpak/at-spi-bus ]'
+    check "  …but cannot call another client of it" run_in --app-id=$APP -- sh -c "! $ping"
+    check "  …nor own the registry's name" run_in --app-id=$APP -- sh -c \
+      '! gdbus call --address $AT_SPI_BUS_ADDRESS -d org.freedesktop.DBus -o /org/freedesktop/DBus \
+         -m org.freedesktop.DBus.RequestName org.a11y.atspi.Registry 4 | grep -q "(uint32 1,)"'
+    check "  …nor reach the real accessibility bus's socket" run_in --app-id=$APP -- sh -c \
+      "! [ -e '${a11y_address#unix:path=}' ] && ! gdbus call --address '${a11y_address%%,*}' -d org.example.A11yVictim -o / -m org.freedesktop.DBus.Peer.Ping"
+    check_output "fauxpak info shows the accessibility bus the launch gives" "/run/flatpak/at-spi-bus" \
+      "$FAUXPAK" info --app-id=$APP
+  else
+    not_ok "at-spi-bus-launcher came up on the private session bus: $(cat "$TEST_TMP/a11y.log")"
+  fi
+  _kill_descendants "$a11y_launcher"
+  kill "$a11y_launcher" 2>/dev/null
+  wait "$a11y_launcher" 2>/dev/null
+  unset DBUS_SESSION_BUS_ADDRESS
+else
+  skip "accessibility bus tests: at-spi2-core, gdbus or dbus-daemon is missing"
+fi
