@@ -227,13 +227,73 @@ is_app_writable_host_dir (Builder *b, const char *host_path)
  * opened without following links, and refuses a link on the way; bwrap
  * then finds it in place. `kind` is S_IFDIR, S_IFREG (a file or socket
  * is mounted there) or 0 (a symlink is made there: only its parents). */
+static gboolean prepare_mount_point (Builder *b, const char *dest, mode_t kind, int depth, GError **error);
+
+/* Where bwrap goes on from a link at `link` in the sandbox (its host
+ * copy `host_link`), with `rest` of the mount point's path after it: a
+ * relative link of leading ".." and then names (fauxpak's own
+ * $XDG_RUNTIME_DIR/app -> ../../flatpak/app) stays in the sandbox, and
+ * what it leads to is prepared in its turn. Anything else (an absolute
+ * link is resolved against bwrap's root, where the host's is /oldroot;
+ * one that climbs above /) is refused. */
 static gboolean
-prepare_mount_point (Builder *b, const char *dest, mode_t kind, GError **error)
+prepare_through_link (Builder *b, const char *link, const char *host_link, const char *rest, mode_t kind,
+                      int depth, GError **error)
+{
+  g_autofree char *target = g_file_read_link (host_link, NULL);
+  g_autofree char *at = g_path_get_dirname (link);
+  g_auto(GStrv) parts = NULL;
+  gboolean names = FALSE;
+
+  if (target == NULL || g_path_is_absolute (target) || depth > 8)
+    goto refuse;
+  parts = g_strsplit (target, "/", -1);
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      if (*parts[i] == '\0' || g_str_equal (parts[i], "."))
+        continue;
+      if (g_str_equal (parts[i], ".."))
+        {
+          g_autofree char *up = NULL;
+
+          if (names || g_str_equal (at, "/"))
+            goto refuse;
+          up = g_path_get_dirname (at);
+          g_free (at);
+          at = g_steal_pointer (&up);
+          continue;
+        }
+      names = TRUE;
+      {
+        g_autofree char *down = g_build_filename (at, parts[i], NULL);
+
+        g_free (at);
+        at = g_steal_pointer (&down);
+      }
+    }
+  {
+    g_autofree char *next = g_build_filename (at, rest, NULL);
+
+    return prepare_mount_point (b, next, kind, depth + 1, error);
+  }
+
+refuse:
+  g_set_error (error, FP_ERROR, FP_ERROR_SANDBOX_SETUP,
+               "cannot make a mount point below %s: %s is a symlink (to %s) that bubblewrap would follow "
+               "out of the sandbox; fauxpak does not follow links where the app can write. It may have been "
+               "replaced from inside the sandbox: look at it before removing it",
+               link, host_link, target != NULL ? target : "?");
+  return FALSE;
+}
+
+static gboolean
+prepare_mount_point (Builder *b, const char *dest, mode_t kind, int depth, GError **error)
 {
   g_autofree char *canonical = g_canonicalize_filename (dest, "/");
   g_autofree char *host_path = NULL;
   g_autofree char *parent = NULL;
   g_autofree char *name = NULL;
+  g_auto(GStrv) parts = NULL;
   const Layer *containing = NULL;
   struct stat st;
   int dir_fd;
@@ -254,6 +314,29 @@ prepare_mount_point (Builder *b, const char *dest, mode_t kind, GError **error)
   host_path = g_build_filename (containing->host_source, canonical + strlen (containing->dest), NULL);
   if (!is_app_writable_host_dir (b, host_path))
     return TRUE;
+  /* The links bwrap would follow on its way, the last one too unless a
+   * symlink is made there. */
+  parts = g_strsplit (canonical + strlen (containing->dest), "/", -1);
+  {
+    g_autoptr(GString) host_prefix = g_string_new (containing->host_source);
+    g_autoptr(GString) prefix = g_string_new (containing->dest);
+
+    for (guint i = 0; parts[i] != NULL; i++)
+      {
+        if (*parts[i] == '\0')
+          continue;
+        g_string_append_printf (host_prefix, "/%s", parts[i]);
+        g_string_append_printf (prefix, "%s%s", g_str_has_suffix (prefix->str, "/") ? "" : "/", parts[i]);
+        if (lstat (host_prefix->str, &st) != 0 || (kind == 0 && parts[i + 1] == NULL))
+          break;
+        if (S_ISLNK (st.st_mode))
+          {
+            g_autofree char *rest = g_strjoinv ("/", parts + i + 1);
+
+            return prepare_through_link (b, prefix->str, host_prefix->str, rest, kind, depth, error);
+          }
+      }
+  }
   parent = g_path_get_dirname (host_path);
   name = g_path_get_basename (host_path);
   dir_fd = fp_nofollow_open_dir_path (parent, TRUE, error);
@@ -264,12 +347,25 @@ prepare_mount_point (Builder *b, const char *dest, mode_t kind, GError **error)
     }
   if (kind == S_IFDIR)
     {
-      int fd = fp_nofollow_open_dir (parent, name, TRUE, error);
+      int fd;
 
+      if (mkdirat (dir_fd, name, 0700) != 0 && errno != EEXIST)
+        {
+          int saved_errno = errno;
+
+          close (dir_fd);
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                       "cannot make the mount point for %s at %s: %s", canonical, host_path, g_strerror (saved_errno));
+          return FALSE;
+        }
+      fd = openat (dir_fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
       close (dir_fd);
       if (fd < 0)
         {
-          g_prefix_error (error, "cannot make the mount point for %s: ", canonical);
+          g_set_error (error, FP_ERROR, FP_ERROR_SANDBOX_SETUP,
+                       "cannot make the mount point for %s: %s is not a directory (a symlink?); fauxpak does "
+                       "not follow links where the app can write. It may have been replaced from inside the "
+                       "sandbox: look at it before removing it", canonical, host_path);
           return FALSE;
         }
       close (fd);
@@ -332,7 +428,7 @@ check_mount_point (Builder *b, MountOp op, const char *source, int fd, const cha
   kind = mount_point_kind (op, source, fd);
   if (kind == 0 && op != MOUNT_SYMLINK)
     return;
-  prepare_mount_point (b, dest, kind, &b->mount_point_error);
+  prepare_mount_point (b, dest, kind, 0, &b->mount_point_error);
 }
 
 /* Puts a mount on the command line now, where add_mount defers it to be

@@ -89,6 +89,18 @@ check "xdg-run/fp-ipc/sock is bound in the sandbox's \$XDG_RUNTIME_DIR" \
 run_in --app-id=$APP -- sh -c "rm -rf \"\$XDG_RUNTIME_DIR/fp-ipc\" && ln -s /oldroot$victim \"\$XDG_RUNTIME_DIR/fp-ipc\""
 planted_refused "\$XDG_RUNTIME_DIR/fp-ipc (above a granted socket) planted as a link" \
   run_in --filesystem=xdg-run/fp-ipc/sock --app-id=$APP -- true
+# bwrap works from /newroot: one ".." more than the sandbox path has climbs out.
+depth=$(tr -cd / <<<"$SANDBOX_RUNTIME_DIR" | wc -c)
+relative=$(printf '../%.0s' $(seq $((depth + 1))))oldroot$victim
+run_in --app-id=$APP -- sh -c "rm -rf \"\$XDG_RUNTIME_DIR/fp-ipc\" && ln -s '$relative' \"\$XDG_RUNTIME_DIR/fp-ipc\""
+planted_refused "  …as a relative link climbing to /oldroot" run_in --filesystem=xdg-run/fp-ipc/sock --app-id=$APP -- true
+run_in --app-id=$APP -- rm -f "$SANDBOX_RUNTIME_DIR/fp-ipc"
+# fauxpak's own link there ($XDG_RUNTIME_DIR/app -> ../../flatpak/app) is
+# followed, as under Flatpak: another app's directory appears beside the app's.
+mkdir -p "$XDG_RUNTIME_DIR/app/org.example.FidEscape.Ipc"
+check "xdg-run/app/OTHER shows through fauxpak's own \$XDG_RUNTIME_DIR/app link" \
+  run_in --filesystem=xdg-run/app/org.example.FidEscape.Ipc --app-id=$APP -- \
+    test -d "$SANDBOX_RUNTIME_DIR/app/org.example.FidEscape.Ipc" -a -d "/run/flatpak/app/$APP"
 
 # The shared /tmp: here home lies below it (lib.sh puts HOME in TMPDIR),
 # so the sandbox's home and ~/.var/app/APP-ID are mounted inside it.
