@@ -1445,12 +1445,22 @@ resolve_filesystem (Builder *b, const char *location, char **source, char **dest
 }
 
 /* --nofilesystem under a wider grant (home, say, without ~/.ssh): an
- * empty tmpfs over the directory, as Flatpak hides it. */
+ * empty tmpfs over the directory, as Flatpak hides it. A directory
+ * reached through a symlink (~/.ssh -> dotfiles/ssh) is hidden where it
+ * is, as Flatpak hides the target: the grant shows it there, and the link
+ * then leads to the empty one. */
 static void
 hide_filesystem (Builder *b, const char *source, const char *dest)
 {
-  if (!g_file_test (source, G_FILE_TEST_IS_DIR) || g_file_test (source, G_FILE_TEST_IS_SYMLINK) ||
-      is_reserved (b, dest) || fp_path_is_under (b->home, dest))
+  g_autofree char *real = NULL;  /* realpath's malloc: GLib's free is the system's */
+
+  if (!g_file_test (source, G_FILE_TEST_IS_DIR))
+    return;
+  if (g_str_equal (source, dest) && (real = realpath (source, NULL)) != NULL)
+    dest = real;
+  else if (g_file_test (source, G_FILE_TEST_IS_SYMLINK))
+    return;
+  if (is_reserved (b, dest) || fp_path_is_under (b->home, dest))
     return;
   add_mount (b, MOUNT_TMPFS, NULL, dest, FALSE);
 }

@@ -264,3 +264,21 @@ P
 else
   skip "accessibility bus tests: at-spi2-core, gdbus or dbus-daemon is missing"
 fi
+
+# === 9. --nofilesystem under a wider grant ===================================
+# A directory hidden from a home grant stays hidden when the user's home
+# reaches it through a symlink (a dotfiles manager's ~/.ssh -> dotfiles/ssh),
+# as Flatpak hides the link's target.
+APP=org.example.FidEscape.Hide
+mkdir -p "$HOME/dotfiles/ssh" "$HOME/plain-secret"
+echo key >"$HOME/dotfiles/ssh/id_ed25519"
+echo key >"$HOME/plain-secret/key"
+ln -s dotfiles/ssh "$HOME/.ssh"
+check "--nofilesystem=~/plain-secret under home hides it" \
+  run_in --filesystem=home --nofilesystem="~/plain-secret" --app-id=$APP -- sh -c "! cat '$HOME/plain-secret/key'"
+check "--nofilesystem=~/.ssh under home hides it when ~/.ssh is a symlink" \
+  run_in --filesystem=home --nofilesystem="~/.ssh" --app-id=$APP -- sh -c "! cat '$HOME/.ssh/id_ed25519'"
+check "  …and its target, by either path" \
+  run_in --filesystem=home --nofilesystem="~/.ssh" --app-id=$APP -- sh -c "! cat '$HOME/dotfiles/ssh/id_ed25519'"
+check "  …while the rest of home stays shared" \
+  run_in --filesystem=home --nofilesystem="~/.ssh" --app-id=$APP -- test -d "$HOME/dotfiles"
