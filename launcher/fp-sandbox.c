@@ -693,6 +693,42 @@ check_root_binds (Builder *b, GError **error)
   return ok;
 }
 
+/* The /dev/shm all instances of the app share: a directory in the host's
+ * /dev/shm, which anyone may write, and where any program of the user's
+ * (another app granted --device=shm among them) may rename it and put a
+ * link to home in its place between the check and the mount. Opened
+ * without following links, checked to be the user's, bound from the fd. */
+static void
+bind_per_app_dev_shm (Builder *b)
+{
+  g_autofree char *name = g_path_get_basename (b->per_app_dev_shm);
+  g_autoptr(GError) local_error = NULL;
+  struct stat st;
+  int fd;
+
+  if (b->spec->dry_run)
+    {
+      add_mount (b, MOUNT_BIND, b->per_app_dev_shm, "/dev/shm", FALSE);
+      return;
+    }
+  fd = fp_nofollow_open_dir ("/dev/shm", name, FALSE, &local_error);
+  if (fd >= 0 && (fstat (fd, &st) != 0 || st.st_uid != getuid ()))
+    {
+      close (fd);
+      fd = -1;
+      g_set_error (&local_error, FP_ERROR, FP_ERROR_SANDBOX_SETUP,
+                   "%s is not the user's own directory", b->per_app_dev_shm);
+    }
+  if (fd < 0)
+    {
+      if (b->mount_point_error == NULL)
+        g_propagate_prefixed_error (&b->mount_point_error, g_steal_pointer (&local_error),
+                                    "cannot share the app's /dev/shm: ");
+      return;
+    }
+  add_fd_mount (b, MOUNT_BIND, fd, b->per_app_dev_shm, "/dev/shm");
+}
+
 /* --device=all shares the host's device nodes, but not its /dev/shm
  * (where other programs keep shared memory) unless --device=shm asks for
  * it: a private one instead, or the app's own with per-app-dev-shm. */
@@ -705,7 +741,7 @@ add_dev_all (Builder *b)
       !g_file_test ("/dev/shm", G_FILE_TEST_IS_DIR) || g_file_test ("/dev/shm", G_FILE_TEST_IS_SYMLINK))
     return;
   if (b->per_app_dev_shm != NULL)
-    apply_mount (b, MOUNT_BIND, b->per_app_dev_shm, "/dev/shm", FALSE);
+    bind_per_app_dev_shm (b);
   else
     apply_mount (b, MOUNT_TMPFS, NULL, "/dev/shm", FALSE);
 }
@@ -1645,7 +1681,7 @@ add_dev_shm (Builder *b)
         apply_mount (b, MOUNT_BIND, real, "/dev/shm", FALSE);
     }
   else if (b->per_app_dev_shm != NULL)
-    apply_mount (b, MOUNT_BIND, b->per_app_dev_shm, "/dev/shm", FALSE);
+    bind_per_app_dev_shm (b);
 }
 
 static void

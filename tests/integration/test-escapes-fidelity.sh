@@ -282,3 +282,52 @@ check "  …and its target, by either path" \
   run_in --filesystem=home --nofilesystem="~/.ssh" --app-id=$APP -- sh -c "! cat '$HOME/dotfiles/ssh/id_ed25519'"
 check "  …while the rest of home stays shared" \
   run_in --filesystem=home --nofilesystem="~/.ssh" --app-id=$APP -- test -d "$HOME/dotfiles"
+
+# === 10. the app's own /dev/shm ==================================================
+# per-app-dev-shm: a directory in the host's /dev/shm, which any program of
+# the user's can rename (another app granted --device=shm among them). A
+# loop on the host stands in for that app: it keeps swapping the directory
+# for a link to a host directory, and back, while the app starts again and
+# again; the app must never find the host directory as its /dev/shm.
+APP=org.example.FidEscape.DevShm
+if [ -d /dev/shm ] && ! [ -L /dev/shm ]; then
+  check "per-app-dev-shm: the app's instances share a /dev/shm of their own" \
+    run_in --allow=per-app-dev-shm --app-id=$APP -- sh -c 'echo mine >/dev/shm/fp-mark'
+  shm_dir=$(readlink "$XDG_RUNTIME_DIR/.flatpak/$APP/dev-shm")
+  check "  (it is $shm_dir, in the host's /dev/shm)" test -f "$shm_dir/fp-mark"
+  echo host-secret >"$victim/host-file"
+  (
+    # Whichever directory the launcher made last (it makes a new one when
+    # it finds a link), as the other app would find them in /dev/shm.
+    while :; do
+      for dir in /dev/shm/flatpak-$APP-*; do
+        case $dir in *.away) continue ;; esac
+        [ -d "$dir" ] && ! [ -L "$dir" ] && mv "$dir" "$dir.away" 2>/dev/null && ln -s "$victim" "$dir" 2>/dev/null
+      done
+      sleep 0.003
+      for dir in /dev/shm/flatpak-$APP-*.away; do
+        [ -d "$dir" ] && rm -f "${dir%.away}" 2>/dev/null && mv "$dir" "${dir%.away}" 2>/dev/null
+      done
+      sleep 0.001
+    done
+  ) &
+  swapper=$!
+  cleanup_kill $swapper
+  seen=0
+  for i in $(seq 40); do
+    out=$(run_in --allow=per-app-dev-shm --app-id=$APP -- cat /dev/shm/host-file 2>/dev/null)
+    [ "$out" = host-secret ] && seen=$((seen + 1))
+  done
+  kill $swapper 2>/dev/null; wait $swapper 2>/dev/null
+  for dir in /dev/shm/flatpak-$APP-*.away; do [ -d "$dir" ] && rm -f "${dir%.away}" && mv "$dir" "${dir%.away}"; done
+  check "  …and never gets a host directory swapped in for it (40 launches: $seen did)" test "$seen" -eq 0
+  rm -f "$victim/host-file"
+  # The host's /dev/shm outlives the test: leave nothing of this app there.
+  rm -rf /dev/shm/flatpak-$APP-*
+else
+  skip "/dev/shm is not a directory here"
+fi
+
+# per-app-dev-shm directories live in the host's /dev/shm, beyond TEST_TMP.
+find /dev/shm -maxdepth 1 -name 'flatpak-org.example.FidEscape.*' -user "$(id -u)" -exec rm -rf {} + 2>/dev/null
+true
