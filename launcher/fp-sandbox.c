@@ -21,6 +21,8 @@
 /* How deep below /etc the walk for entries others may not read goes;
  * deeper than any package nests its configuration. */
 #define ETC_HIDE_DEPTH 16
+/* The same below /sys/devices, which nests devices deeply. */
+#define SYS_HIDE_DEPTH 32
 
 /* Directories the runtime or the sandbox itself provides; a filesystem
  * grant may not replace them, nor a directory above one (Flatpak's
@@ -198,6 +200,7 @@ symlink_mirrors_host (const char *target, const char *path)
 }
 
 static gboolean layers_show (GPtrArray *layers, const char *path);
+static gboolean hide_private_etc_entries (Builder *b, const char *dir, int depth, GError **error);
 
 /* Host directories the app writes and that outlive its sandbox: the
  * /tmp and $XDG_RUNTIME_DIR its instances share, ~/.var/app/APP-ID (also
@@ -776,6 +779,14 @@ add_base_filesystem (Builder *b)
   for (guint i = 0; sys_dirs[i] != NULL; i++)
     if (g_file_test (sys_dirs[i], G_FILE_TEST_IS_DIR))
       apply_mount (b, MOUNT_RO_BIND, sys_dirs[i], sys_dirs[i], FALSE);
+  /* What only root may read there is root's uid alone away from acting
+   * on the host: reading /sys/class/zram-control/hot_add makes a zram
+   * device, a PCI device's resourceN maps its memory, dmi/id/product_serial
+   * identify the machine. Hidden when root runs the app (for anyone else
+   * it is unreadable anyway, and the walk costs a launch time). */
+  for (guint i = 0; getuid () == 0 && sys_dirs[i] != NULL && b->mount_point_error == NULL; i++)
+    if (g_file_test (sys_dirs[i], G_FILE_TEST_IS_DIR))
+      hide_private_etc_entries (b, sys_dirs[i], SYS_HIDE_DEPTH, &b->mount_point_error);
 }
 
 /* What Flatpak puts under /run/host whatever the grants: the host's
@@ -810,8 +821,9 @@ etc_entry_is_public (const struct stat *st)
   return (st->st_mode & S_IROTH) != 0;
 }
 
-/* Hides what others may not read in `dir` (already shown) and, at any
- * depth, in the directories below it that others may enter: an empty
+/* Hides what others may not read in `dir` (already shown, in /etc or
+ * /sys) and, at any depth, in the directories below it that others may
+ * enter (not through links): an empty
  * tmpfs over a directory, an empty read-only file over a file. Root in
  * the sandbox is the host's uid 0 and owns most of /etc: a 0600 file of
  * root's two levels down (/etc/mysql/debian.cnf, /etc/default/cacerts)
@@ -838,7 +850,9 @@ hide_private_etc_entries (Builder *b, const char *dir, int depth, GError **error
         }
       if (S_ISDIR (st.st_mode))
         apply_mount (b, MOUNT_TMPFS, NULL, path, FALSE);
-      else if (S_ISREG (st.st_mode))
+      /* A file nobody may read (sysfs's write-only controls, behind a
+       * read-only mount) has nothing to hide. */
+      else if (S_ISREG (st.st_mode) && (st.st_mode & 0444) != 0)
         {
           if (!fp_bwrap_add_data (b->bwrap, "--ro-bind-data", "hidden", empty, path, error))
             return FALSE;

@@ -144,6 +144,23 @@ writable=$(run_in --app-id=$APP -- sh -c "find /sys/block /sys/bus /sys/class /s
 check "nothing under the sandbox's /sys is writable, as $(id -un)" test -z "$writable"
 [ -n "$writable" ] && diag "writable: $writable"
 
+# What only root may read in those directories acts on the host when read
+# (/sys/class/zram-control/hot_add makes a zram device; a PCI device's
+# resourceN maps its memory): as root, the sandbox reads none of it.
+zram_before=$(ls -d /sys/block/zram* 2>/dev/null | tr '\n' ' ')
+mapfile -t root_only < <(find /sys/block /sys/bus /sys/class /sys/dev /sys/devices -xdev -type f \
+  -perm -u+r ! -perm -o+r 2>/dev/null)
+read_inside=$(run_in --app-id=$APP -- sh -c 'for f; do [ -n "$(head -c1 "$f" 2>/dev/null)" ] && echo "$f"; done; true' \
+  _ "${root_only[@]}" 2>&1)
+check "nothing only root may read in /sys has content in the sandbox (${#root_only[@]} such files here), as $(id -un)" \
+  test -z "$read_inside"
+[ -n "$read_inside" ] && diag "read: $read_inside"
+zram_after=$(ls -d /sys/block/zram* 2>/dev/null | tr '\n' ' ')
+check "  …and no zram device appeared on the host" test "$zram_before" = "$zram_after"
+for dev in $zram_after; do
+  [[ " $zram_before " == *" $dev "* ]] || echo "${dev#/sys/block/zram}" >/sys/class/zram-control/hot_remove 2>/dev/null
+done
+
 # === 4. the environment ======================================================
 APP=org.example.FidEscape.Env
 check_output "--env cannot change FLATPAK_ID or container" "org.example.FidEscape.Env flatpak" \
