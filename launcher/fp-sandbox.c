@@ -15,7 +15,9 @@
 #include <glib/gstdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 /* How deep below /etc the walk for entries others may not read goes;
@@ -23,6 +25,10 @@
 #define ETC_HIDE_DEPTH 16
 /* The same below /sys/devices, which nests devices deeply. */
 #define SYS_HIDE_DEPTH 32
+/* …and how many files there it hides at most before refusing: a desktop's
+ * /sys/devices has a few hundred (PCI resourceN, rom, dmi serials), the
+ * whole of /sys thousands. */
+#define SYS_HIDE_MAX 2048
 
 /* Directories the runtime or the sandbox itself provides; a filesystem
  * grant may not replace them, nor a directory above one (Flatpak's
@@ -200,7 +206,6 @@ symlink_mirrors_host (const char *target, const char *path)
 }
 
 static gboolean layers_show (GPtrArray *layers, const char *path);
-static gboolean hide_private_etc_entries (Builder *b, const char *dir, int depth, GError **error);
 
 /* Host directories the app writes and that outlive its sandbox: the
  * /tmp and $XDG_RUNTIME_DIR its instances share, ~/.var/app/APP-ID (also
@@ -779,14 +784,7 @@ add_base_filesystem (Builder *b)
   for (guint i = 0; sys_dirs[i] != NULL; i++)
     if (g_file_test (sys_dirs[i], G_FILE_TEST_IS_DIR))
       apply_mount (b, MOUNT_RO_BIND, sys_dirs[i], sys_dirs[i], FALSE);
-  /* What only root may read there is root's uid alone away from acting
-   * on the host: reading /sys/class/zram-control/hot_add makes a zram
-   * device, a PCI device's resourceN maps its memory, dmi/id/product_serial
-   * identify the machine. Hidden when root runs the app (for anyone else
-   * it is unreadable anyway, and the walk costs a launch time). */
-  for (guint i = 0; getuid () == 0 && sys_dirs[i] != NULL && b->mount_point_error == NULL; i++)
-    if (g_file_test (sys_dirs[i], G_FILE_TEST_IS_DIR))
-      hide_private_etc_entries (b, sys_dirs[i], SYS_HIDE_DEPTH, &b->mount_point_error);
+  /* What only root may read there: see hide_root_only_sysfs. */
 }
 
 /* What Flatpak puts under /run/host whatever the grants: the host's
@@ -821,15 +819,16 @@ etc_entry_is_public (const struct stat *st)
   return (st->st_mode & S_IROTH) != 0;
 }
 
-/* Hides what others may not read in `dir` (already shown, in /etc or
- * /sys) and, at any depth, in the directories below it that others may
- * enter (not through links): an empty
+/* Hides what others may not read in the host's `dir` (already shown at
+ * `inside`, in /etc or /sys) and, at any depth, in the directories below
+ * it that others may enter (not through links): an empty
  * tmpfs over a directory, an empty read-only file over a file. Root in
  * the sandbox is the host's uid 0 and owns most of /etc: a 0600 file of
  * root's two levels down (/etc/mysql/debian.cnf, /etc/default/cacerts)
  * is as secret as /etc/shadow. */
 static gboolean
-hide_private_etc_entries (Builder *b, const char *dir, int depth, GError **error)
+hide_unreadable_entries (Builder *b, const char *dir, const char *inside, int depth, guint *budget,
+                         GError **error)
 {
   g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
   g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
@@ -838,25 +837,37 @@ hide_private_etc_entries (Builder *b, const char *dir, int depth, GError **error
   while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
     {
       g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *dest = g_build_filename (inside, name, NULL);
       struct stat st;
 
       if (lstat (path, &st) != 0 || S_ISLNK (st.st_mode))
         continue;
       if (etc_entry_is_public (&st))
         {
-          if (S_ISDIR (st.st_mode) && depth > 0 && !hide_private_etc_entries (b, path, depth - 1, error))
+          if (S_ISDIR (st.st_mode) && depth > 0 && !hide_unreadable_entries (b, path, dest, depth - 1, budget, error))
             return FALSE;
           continue;
         }
+      if (!S_ISDIR (st.st_mode) && (!S_ISREG (st.st_mode) || (st.st_mode & 0444) == 0))
+        continue;
+      /* One mount each: bwrap takes a bounded command line. */
+      if (budget != NULL && (*budget)-- == 0)
+        {
+          g_set_error (error, FP_ERROR, FP_ERROR_SANDBOX_SETUP,
+                       "not showing %s in the sandbox: as root the app would read the files there only root "
+                       "may read (%s and too many more to hide, some of which act on the host when read); "
+                       "bind the directories it needs, or run it as a user", dir, path);
+          return FALSE;
+        }
       if (S_ISDIR (st.st_mode))
-        apply_mount (b, MOUNT_TMPFS, NULL, path, FALSE);
+        apply_mount (b, MOUNT_TMPFS, NULL, dest, FALSE);
       /* A file nobody may read (sysfs's write-only controls, behind a
        * read-only mount) has nothing to hide. */
       else if (S_ISREG (st.st_mode) && (st.st_mode & 0444) != 0)
         {
-          if (!fp_bwrap_add_data (b->bwrap, "--ro-bind-data", "hidden", empty, path, error))
+          if (!fp_bwrap_add_data (b->bwrap, "--ro-bind-data", "hidden", empty, dest, error))
             return FALSE;
-          note_layer (b, MOUNT_DATA, NULL, path, b->grant, FALSE);
+          note_layer (b, MOUNT_DATA, NULL, dest, b->grant, FALSE);
         }
     }
   return TRUE;
@@ -895,7 +906,7 @@ add_host_etc (Builder *b, GError **error)
       struct stat st;
 
       if (lstat (dir, &st) == 0 && S_ISDIR (st.st_mode) && etc_entry_is_public (&st) &&
-          !hide_private_etc_entries (b, dir, ETC_HIDE_DEPTH, error))
+          !hide_unreadable_entries (b, dir, dir, ETC_HIDE_DEPTH, NULL, error))
         return FALSE;
     }
   return TRUE;
@@ -2431,6 +2442,41 @@ check_grants_hide_protected (Builder *b, GError **error)
 
 /* Every mount, in the order bwrap makes them: what the sandbox shows of
  * the host follows from this alone, for the build and for a view. */
+/* What only root may read in sysfs is root's uid alone away from acting
+ * on the host: reading /sys/class/zram-control/hot_add makes a zram
+ * device, a PCI device's resourceN maps its memory, dmi/id/product_serial
+ * identifies the machine. When root runs the app, every sysfs directory
+ * the sandbox shows (the base /sys/{block,bus,class,dev,devices}, a
+ * read-only grant or raw bind of /sys) has those files emptied; for anyone
+ * else they are unreadable anyway, and the walk costs launch time. */
+static gboolean
+hide_root_only_sysfs (Builder *b, GError **error)
+{
+  guint shown = b->layers->len;
+  guint budget = SYS_HIDE_MAX;
+
+  if (getuid () != 0)
+    return TRUE;
+  set_grant (b, FALSE, "sandbox (what only root may read in /sys)");
+  for (guint i = 0; i < shown; i++)
+    {
+      const Layer *layer = g_ptr_array_index (b->layers, i);
+      g_autofree char *source = NULL;
+      g_autofree char *dest = NULL;
+      struct statfs fs;
+      struct stat st;
+
+      if (layer->host_source == NULL || layer->op == MOUNT_SYMLINK || statfs (layer->host_source, &fs) != 0 ||
+          fs.f_type != SYSFS_MAGIC || stat (layer->host_source, &st) != 0 || !S_ISDIR (st.st_mode))
+        continue;
+      source = g_strdup (layer->host_source);
+      dest = g_strdup (layer->dest);
+      if (!hide_unreadable_entries (b, source, dest, SYS_HIDE_DEPTH, &budget, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 add_filesystem_layout (Builder *b, GError **error)
 {
@@ -2456,6 +2502,8 @@ add_filesystem_layout (Builder *b, GError **error)
   if (!add_raw_binds (b, error))
     return FALSE;
   add_documents_alias (b);
+  if (!hide_root_only_sysfs (b, error))
+    return FALSE;
   if (b->mount_point_error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&b->mount_point_error));

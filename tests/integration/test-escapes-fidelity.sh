@@ -155,6 +155,24 @@ read_inside=$(run_in --app-id=$APP -- sh -c 'for f; do [ -n "$(head -c1 "$f" 2>/
 check "nothing only root may read in /sys has content in the sandbox (${#root_only[@]} such files here), as $(id -un)" \
   test -z "$read_inside"
 [ -n "$read_inside" ] && diag "read: $read_inside"
+if [ "$UID_NOW" = 0 ]; then
+  # …nor through a read-only bind of /sys a profile may ask for: hidden
+  # there too, or (the whole of /sys has thousands) refused.
+  read_inside=$(run_in --ro-bind=/sys/class:/mnt/class --app-id=$APP -- sh -c \
+    'for f; do [ -n "$(head -c1 "/mnt/class/${f#/sys/class/}" 2>/dev/null)" ] && echo "$f"; done; true' _ \
+    $(printf '%s\n' "${root_only[@]}" | grep '^/sys/class/') 2>&1)
+  check "  …nor through --ro-bind=/sys/class:/mnt/class, as root" test -z "$read_inside"
+  [ -n "$read_inside" ] && diag "read: $read_inside"
+  out=$(run_in --ro-bind=/sys:/mnt/sys --app-id=$APP -- sh -c \
+    'for f; do [ -n "$(head -c1 "/mnt$f" 2>/dev/null)" ] && echo "/mnt$f"; done; true' _ "${root_only[@]}" 2>&1)
+  status=$?
+  if { [ "$status" -eq 125 ] && [[ "$out" == *"only root may read"* ]]; } || { [ "$status" -eq 0 ] && [ -z "$out" ]; }; then
+    ok "  …and --ro-bind=/sys:/mnt/sys hides them or is refused, as root"
+  else
+    not_ok "  …and --ro-bind=/sys:/mnt/sys hides them or is refused, as root"
+    diag "status $status" "$out"
+  fi
+fi
 zram_after=$(ls -d /sys/block/zram* 2>/dev/null | tr '\n' ' ')
 check "  …and no zram device appeared on the host" test "$zram_before" = "$zram_after"
 for dev in $zram_after; do
