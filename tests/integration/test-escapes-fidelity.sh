@@ -185,6 +185,9 @@ check_output "--env cannot change FLATPAK_ID or container" "org.example.FidEscap
   run_in --env=FLATPAK_ID=org.example.Other --env=container=none --app-id=$APP -- sh -c 'echo "$FLATPAK_ID $container"'
 check_output "--env cannot move XDG_RUNTIME_DIR" "$SANDBOX_RUNTIME_DIR" \
   run_in --env=XDG_RUNTIME_DIR=/tmp --app-id=$APP -- sh -c 'echo "$XDG_RUNTIME_DIR"'
+check_output "  …nor --unset-env take them away" "org.example.FidEscape.Env flatpak $SANDBOX_RUNTIME_DIR" \
+  run_in --unset-env=FLATPAK_ID --unset-env=container --unset-env=XDG_RUNTIME_DIR --app-id=$APP -- \
+    sh -c 'echo "$FLATPAK_ID $container $XDG_RUNTIME_DIR"'
 
 # A profile's variables are the app's: none reaches a helper fauxpak runs
 # on the host side (the D-Bus proxy parses what the app sends).
