@@ -238,6 +238,17 @@ check_output "with per-app /tmp, xdg-run, user-dirs.dirs, app/APP-ID and per-app
   run_in --filesystem=xdg-download --allow=per-app-dev-shm --app-id=$APP -- \
     sh -c 'for f in /proc/self/fd/*; do n=${f##*/}; [ -e "$f" ] && printf "%s " "$n"; done; echo' 
 
+# === 6b. the X11 cookie file ==================================================
+# fauxpak reads the host's Xauthority for an X11 grant; with home granted
+# the app can put a FIFO there, which must not hang the next launch.
+APP=org.example.FidEscape.Xauth
+run_in --filesystem=home --app-id=$APP -- sh -c 'rm -f ~/.Xauthority && mkfifo ~/.Xauthority'
+check "  (the app replaced ~/.Xauthority with a FIFO)" test -p "$HOME/.Xauthority"
+timeout 20 env -u XAUTHORITY DISPLAY=:99 "$FAUXPAK" run --socket=x11 --app-id=$APP -- true >/dev/null 2>&1
+status=$?
+check "the next X11 launch does not wait on it (status $status)" test "$status" -ne 124
+rm -f "$HOME/.Xauthority"
+
 # === 7. what `fauxpak info` shows ==============================================
 # Each mount names the grant it comes from: a hostile profile's host-etc
 # must not show up under the name of an innocent grant listed after it.
