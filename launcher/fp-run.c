@@ -286,7 +286,7 @@ fp_run_describe_dbus_proxy (const FpProfile     *profile,
   if (!fp_instance_check_runtime_dir (error))
     return FALSE;
   dbus = plan_dbus_without_instance (profile, options, error);
-  if (dbus == NULL)
+  if (dbus == NULL || !add_a11y_bus (dbus, TRUE, error))
     return FALSE;
   if (!fp_dbus_plan_needs_proxy (dbus))
     return TRUE;

@@ -17,15 +17,20 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
-/* Directories of the host's /etc whose entries may hold secrets: within
- * them, as at the top of /etc, what others may not read is hidden. */
-static const char *const etc_private_dirs[] = {
-  "ssh", "ssl", "NetworkManager", "security", "ppp", "ipsec.d", "openvpn", "wireguard",
-  "cups", "wpa_supplicant", "libvirt", "sudoers.d", NULL
-};
+/* How deep below /etc the walk for entries others may not read goes;
+ * deeper than any package nests its configuration. */
+#define ETC_HIDE_DEPTH 16
+/* The same below /sys/devices, which nests devices deeply. */
+#define SYS_HIDE_DEPTH 32
+/* …and how many files there it hides at most before refusing: a desktop's
+ * /sys/devices has a few hundred (PCI resourceN, rom, dmi serials), the
+ * whole of /sys thousands. */
+#define SYS_HIDE_MAX 2048
 
 /* Directories the runtime or the sandbox itself provides; a filesystem
  * grant may not replace them, nor a directory above one (Flatpak's
@@ -249,11 +254,12 @@ add_data_mount (Builder *b, const char *name, const char *contents, const char *
   Mount *mount = g_new0 (Mount, 1);
 
   mount->op = MOUNT_RO_DATA;
+  mount->fd = -1;  /* not fd 0: emit_mounts takes fd >= 0 for a bind from an fd */
+  mount->grant = g_strdup (b->grant);
+  mount->from_profile = b->grant_is_profile;
   mount->source = g_strdup (name);
   mount->dest = g_canonicalize_filename (dest, "/");
   mount->data = g_bytes_new (contents, strlen (contents));
-  mount->fd = -1;  /* not fd 0: emit_mounts takes fd >= 0 for a bind from an fd */
-  mount->grant = g_strdup (b->grant);
   g_ptr_array_add (b->mounts, mount);
 }
 
@@ -620,6 +626,7 @@ add_base_filesystem (Builder *b)
   for (guint i = 0; sys_dirs[i] != NULL; i++)
     if (g_file_test (sys_dirs[i], G_FILE_TEST_IS_DIR))
       apply_mount (b, MOUNT_RO_BIND, sys_dirs[i], sys_dirs[i], FALSE);
+  /* What only root may read there: see hide_root_only_sysfs. */
 }
 
 /* What Flatpak puts under /run/host whatever the grants: the host's
@@ -654,10 +661,16 @@ etc_entry_is_public (const struct stat *st)
   return (st->st_mode & S_IROTH) != 0;
 }
 
-/* Hides what others may not read in `dir` (already shown): an empty
- * tmpfs over a directory, an empty read-only file over a file. */
+/* Hides what others may not read in the host's `dir` (already shown at
+ * `inside`, in /etc or /sys) and, at any depth, in the directories below
+ * it that others may enter (not through links): an empty
+ * tmpfs over a directory, an empty read-only file over a file. Root in
+ * the sandbox is the host's uid 0 and owns most of /etc: a 0600 file of
+ * root's two levels down (/etc/mysql/debian.cnf, /etc/default/cacerts)
+ * is as secret as /etc/shadow. */
 static gboolean
-hide_private_etc_entries (Builder *b, const char *dir, GError **error)
+hide_unreadable_entries (Builder *b, const char *dir, const char *inside, int depth, guint *budget,
+                         GError **error)
 {
   g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
   g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
@@ -666,17 +679,37 @@ hide_private_etc_entries (Builder *b, const char *dir, GError **error)
   while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
     {
       g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *dest = g_build_filename (inside, name, NULL);
       struct stat st;
 
-      if (lstat (path, &st) != 0 || etc_entry_is_public (&st))
+      if (lstat (path, &st) != 0 || S_ISLNK (st.st_mode))
         continue;
-      if (S_ISDIR (st.st_mode))
-        apply_mount (b, MOUNT_TMPFS, NULL, path, FALSE);
-      else if (S_ISREG (st.st_mode))
+      if (etc_entry_is_public (&st))
         {
-          if (!fp_bwrap_add_data (b->bwrap, "--ro-bind-data", "hidden", empty, path, error))
+          if (S_ISDIR (st.st_mode) && depth > 0 && !hide_unreadable_entries (b, path, dest, depth - 1, budget, error))
             return FALSE;
-          note_layer (b, MOUNT_DATA, NULL, path, b->grant, FALSE);
+          continue;
+        }
+      if (!S_ISDIR (st.st_mode) && (!S_ISREG (st.st_mode) || (st.st_mode & 0444) == 0))
+        continue;
+      /* One mount each: bwrap takes a bounded command line. */
+      if (budget != NULL && (*budget)-- == 0)
+        {
+          g_set_error (error, FP_ERROR, FP_ERROR_SANDBOX_SETUP,
+                       "not showing %s in the sandbox: as root the app would read the files there only root "
+                       "may read (%s and too many more to hide, some of which act on the host when read); "
+                       "bind the directories it needs, or run it as a user", dir, path);
+          return FALSE;
+        }
+      if (S_ISDIR (st.st_mode))
+        apply_mount (b, MOUNT_TMPFS, NULL, dest, FALSE);
+      /* A file nobody may read (sysfs's write-only controls, behind a
+       * read-only mount) has nothing to hide. */
+      else if (S_ISREG (st.st_mode) && (st.st_mode & 0444) != 0)
+        {
+          if (!fp_bwrap_add_data (b->bwrap, "--ro-bind-data", "hidden", empty, dest, error))
+            return FALSE;
+          note_layer (b, MOUNT_DATA, NULL, dest, b->grant, FALSE);
         }
     }
   return TRUE;
@@ -684,9 +717,8 @@ hide_private_etc_entries (Builder *b, const char *dir, GError **error)
 
 /* The host's /etc for the host runtime, by one rule: every entry others
  * may read, read-only, links as they are; nothing only root or a group
- * may read, there or in the directories that hold secrets
- * (etc_private_dirs). Entry by entry, as Flatpak lays out a runtime's
- * /etc, so that grants can still add mount points in /etc. */
+ * may read, there or at any depth below. Entry by entry, as Flatpak lays
+ * out a runtime's /etc, so that grants can still add mount points in /etc. */
 static gboolean
 add_host_etc (Builder *b, GError **error)
 {
@@ -707,13 +739,16 @@ add_host_etc (Builder *b, GError **error)
       else if (S_ISDIR (st.st_mode) || S_ISREG (st.st_mode))
         apply_mount (b, MOUNT_RO_BIND, path, path, TRUE);
     }
-  for (guint i = 0; etc_private_dirs[i] != NULL; i++)
+  /* Then, inside each directory shown, what others may not read. */
+  if (etc != NULL)
+    g_dir_rewind (etc);
+  while (etc != NULL && (name = g_dir_read_name (etc)) != NULL)
     {
-      g_autofree char *dir = g_build_filename ("/etc", etc_private_dirs[i], NULL);
+      g_autofree char *dir = g_build_filename ("/etc", name, NULL);
       struct stat st;
 
       if (lstat (dir, &st) == 0 && S_ISDIR (st.st_mode) && etc_entry_is_public (&st) &&
-          !hide_private_etc_entries (b, dir, error))
+          !hide_unreadable_entries (b, dir, dir, ETC_HIDE_DEPTH, NULL, error))
         return FALSE;
     }
   return TRUE;
@@ -892,6 +927,7 @@ add_runtime_dir (Builder *b)
 {
   const FpAppDirs *dirs = b->spec->app_dirs;
 
+  set_grant (b, FALSE, "$XDG_RUNTIME_DIR (shared by the app's instances)");
   if (dirs == NULL)
     {
       add_mount (b, MOUNT_DIR, NULL, b->sandbox_runtime_dir, FALSE);
@@ -1410,12 +1446,22 @@ resolve_filesystem (Builder *b, const char *location, char **source, char **dest
 }
 
 /* --nofilesystem under a wider grant (home, say, without ~/.ssh): an
- * empty tmpfs over the directory, as Flatpak hides it. */
+ * empty tmpfs over the directory, as Flatpak hides it. A directory
+ * reached through a symlink (~/.ssh -> dotfiles/ssh) is hidden where it
+ * is, as Flatpak hides the target: the grant shows it there, and the link
+ * then leads to the empty one. */
 static void
 hide_filesystem (Builder *b, const char *source, const char *dest)
 {
-  if (!g_file_test (source, G_FILE_TEST_IS_DIR) || g_file_test (source, G_FILE_TEST_IS_SYMLINK) ||
-      is_reserved (b, dest) || fp_path_is_under (b->home, dest))
+  g_autofree char *real = NULL;  /* realpath's malloc: GLib's free is the system's */
+
+  if (!g_file_test (source, G_FILE_TEST_IS_DIR))
+    return;
+  if (g_str_equal (source, dest) && (real = realpath (source, NULL)) != NULL)
+    dest = real;
+  else if (g_file_test (source, G_FILE_TEST_IS_SYMLINK))
+    return;
+  if (is_reserved (b, dest) || fp_path_is_under (b->home, dest))
     return;
   add_mount (b, MOUNT_TMPFS, NULL, dest, FALSE);
 }
@@ -1487,38 +1533,36 @@ add_user_dirs_file (Builder *b, const char *contents)
  * the host's /etc is what programs read there, not its shadow file or
  * its keys. In their turn among the sorted mounts, after the bind. */
 static void
+hide_private_host_etc_in (Builder *b, const char *dir, int depth)
+{
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *inside = g_build_filename ("/run/host", path, NULL);
+      struct stat st;
+
+      if (lstat (path, &st) != 0 || S_ISLNK (st.st_mode))
+        continue;
+      if (etc_entry_is_public (&st))
+        {
+          if (S_ISDIR (st.st_mode) && depth > 0)
+            hide_private_host_etc_in (b, path, depth - 1);
+          continue;
+        }
+      if (S_ISDIR (st.st_mode))
+        add_mount (b, MOUNT_TMPFS, NULL, inside, FALSE);
+      else if (S_ISREG (st.st_mode))
+        add_data_mount (b, "hidden", "", inside);
+    }
+}
+
+static void
 hide_private_host_etc (Builder *b)
 {
-  const char *const top[] = { "", NULL };
-
-  for (guint round = 0; round < 2; round++)
-    {
-      const char *const *dirs = round == 0 ? top : etc_private_dirs;
-
-      for (guint d = 0; dirs[d] != NULL; d++)
-        {
-          g_autofree char *dir = g_build_filename ("/etc", dirs[d], NULL);
-          g_autoptr(GDir) listing = NULL;
-          const char *name;
-          struct stat st;
-
-          if (lstat (dir, &st) != 0 || !S_ISDIR (st.st_mode) || (round > 0 && !etc_entry_is_public (&st)))
-            continue;
-          listing = g_dir_open (dir, 0, NULL);
-          while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
-            {
-              g_autofree char *path = g_build_filename (dir, name, NULL);
-              g_autofree char *inside = g_build_filename ("/run/host", path, NULL);
-
-              if (lstat (path, &st) != 0 || etc_entry_is_public (&st))
-                continue;
-              if (S_ISDIR (st.st_mode))
-                add_mount (b, MOUNT_TMPFS, NULL, inside, FALSE);
-              else if (S_ISREG (st.st_mode))
-                add_data_mount (b, "hidden", "", inside);
-            }
-        }
-    }
+  hide_private_host_etc_in (b, "/etc", ETC_HIDE_DEPTH);
 }
 
 /* host-os, host-etc, and host (which implies both), laid out under
@@ -1535,6 +1579,7 @@ add_run_host_grants (Builder *b)
   gboolean os = host || grant_of (b, "host-os");
   gboolean etc = host || grant_of (b, "host-etc");
 
+  /* Each mount names the grant it comes from, as `fauxpak info` shows it. */
   if (os)
     {
       set_grant (b, TRUE, "--filesystem=%s", host ? "host" : "host-os");
@@ -1622,6 +1667,7 @@ add_filesystems (Builder *b, GError **error)
       add_grant_through_link (b, source, dest, mode);
     }
   add_run_host_grants (b);
+  set_grant (b, FALSE, "user-dirs.dirs (the granted xdg-* directories)");
   add_user_dirs_file (b, user_dirs->str);
   return TRUE;
 }
@@ -1877,6 +1923,7 @@ add_display_sockets (Builder *b, GError **error)
   gboolean have_wayland = FALSE;
   const char *x11 = NULL;
 
+  set_grant (b, FALSE, "--socket=wayland");
   if (fp_context_has (ctx, FP_FLAGS_SOCKETS, FP_SOCKET_WAYLAND))
     have_wayland = add_wayland_socket (b);
   if (fp_context_has (ctx, FP_FLAGS_SOCKETS, FP_SOCKET_FALLBACK_X11))
@@ -2458,6 +2505,41 @@ finish_sys (Builder *b)
 
 /* Every mount, in the order bwrap makes them: what the sandbox shows of
  * the host follows from this alone, for the build and for a view. */
+/* What only root may read in sysfs is root's uid alone away from acting
+ * on the host: reading /sys/class/zram-control/hot_add makes a zram
+ * device, a PCI device's resourceN maps its memory, dmi/id/product_serial
+ * identifies the machine. When root runs the app, every sysfs directory
+ * the sandbox shows (the base /sys/{block,bus,class,dev,devices}, a
+ * read-only grant or raw bind of /sys) has those files emptied; for anyone
+ * else they are unreadable anyway, and the walk costs launch time. */
+static gboolean
+hide_root_only_sysfs (Builder *b, GError **error)
+{
+  guint shown = b->layers->len;
+  guint budget = SYS_HIDE_MAX;
+
+  if (getuid () != 0)
+    return TRUE;
+  set_grant (b, FALSE, "sandbox (what only root may read in /sys)");
+  for (guint i = 0; i < shown; i++)
+    {
+      const Layer *layer = g_ptr_array_index (b->layers, i);
+      g_autofree char *source = NULL;
+      g_autofree char *dest = NULL;
+      struct statfs fs;
+      struct stat st;
+
+      if (layer->host_source == NULL || layer->op == MOUNT_SYMLINK || statfs (layer->host_source, &fs) != 0 ||
+          fs.f_type != SYSFS_MAGIC || stat (layer->host_source, &st) != 0 || !S_ISDIR (st.st_mode))
+        continue;
+      source = g_strdup (layer->host_source);
+      dest = g_strdup (layer->dest);
+      if (!hide_unreadable_entries (b, source, dest, SYS_HIDE_DEPTH, &budget, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 add_filesystem_layout (Builder *b, GError **error)
 {
@@ -2485,6 +2567,8 @@ add_filesystem_layout (Builder *b, GError **error)
     return FALSE;
   hide_launcher_state (b);
   add_documents_alias (b);
+  if (!hide_root_only_sysfs (b, error))
+    return FALSE;
   finish_sys (b);
   if (!add_flatpak_info (b, error))
     return FALSE;

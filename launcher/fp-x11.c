@@ -2,9 +2,12 @@
 #include "fp-error.h"
 
 #include <X11/Xauth.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 /* Part of the X11 protocol, which Xauth.h does not name. */
 #define FAMILY_INTERNET6 6
@@ -74,6 +77,26 @@ entry_opens (const Xauth *entry, const FpX11Display *display, const char *hostna
   return entry->number == NULL || field_is (display->number, entry->number, entry->number_length);
 }
 
+/* The cookie file, when it is a regular file. With home granted the app
+ * can put a FIFO there: opened plainly, every later launch (and the host's
+ * X clients) would wait on it forever. */
+static FILE *
+open_cookie_file (const char *path)
+{
+  int fd = open (path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  struct stat st;
+  FILE *file;
+
+  if (fd < 0)
+    return NULL;
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode) || (file = fdopen (fd, "rb")) == NULL)
+    {
+      close (fd);
+      return NULL;
+    }
+  return file;
+}
+
 GBytes *
 fp_x11_xauthority_for (const FpX11Display *display)
 {
@@ -85,7 +108,7 @@ fp_x11_xauthority_for (const FpX11Display *display)
   FILE *output;
   Xauth *entry;
 
-  if (uname (&names) != 0 || path == NULL || (input = fopen (path, "rbe")) == NULL)
+  if (uname (&names) != 0 || path == NULL || (input = open_cookie_file (path)) == NULL)
     return g_bytes_new (NULL, 0);
   output = open_memstream (&buffer, &length);
   if (output == NULL)
