@@ -693,6 +693,7 @@ fp_run_exec (const FpProfile     *profile,
     goto fail;
   spec.app_dirs = &app_dirs;
   spec.resolver = resolver;
+  spec.outlive_launcher = options->outlive_launcher;
   if (options->file_forwarding)
     {
       forwarded_args = forward_files (&spec, session_bus, args, error);
@@ -729,7 +730,7 @@ fp_run_exec (const FpProfile     *profile,
    * instance because the pid written here is alive. */
   if (!fp_instance_write_pid (instance, getpid (), error))
     goto fail;
-  if (!die_with_launcher (launcher_parent, error))
+  if (!options->outlive_launcher && !die_with_launcher (launcher_parent, error))
     goto fail;
   /* Last, as it may leave the host's mount namespace for one of ours. */
   closure_dir = g_build_filename (instance->dir, "closure", NULL);

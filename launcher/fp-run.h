@@ -20,6 +20,8 @@ typedef struct {
   gboolean log_system_bus;
   char    *cwd;              /* where the app starts, inside the sandbox, or NULL */
   gboolean verbose;          /* the grants and command lines, on stderr */
+  gboolean outlive_launcher; /* the sandbox goes on when the process that
+                              * started fauxpak exits (a desktop launch) */
 } FpRunOptions;
 
 /* Builds the sandbox and replaces this process with bwrap. Returns only

@@ -499,8 +499,9 @@ bwrap_can_disable_userns (FpBwrap *bwrap)
 static void
 add_namespaces (Builder *b)
 {
-  fp_bwrap_add_args (b->bwrap, "--unshare-pid", "--unshare-uts", "--unshare-cgroup-try",
-                     "--die-with-parent", NULL);
+  fp_bwrap_add_args (b->bwrap, "--unshare-pid", "--unshare-uts", "--unshare-cgroup-try", NULL);
+  if (!b->spec->outlive_launcher)
+    fp_bwrap_add_args (b->bwrap, "--die-with-parent", NULL);
   if (getuid () == 0)
     {
       /* Started by root, bwrap makes no user namespace unless asked, and

@@ -32,6 +32,8 @@ typedef struct {
                                      * current one if the sandbox sees it, else home */
   const FpAppDirs   *app_dirs;      /* what the app's instances share, or NULL */
   gboolean           dry_run;       /* change nothing on the host */
+  gboolean           outlive_launcher; /* no --die-with-parent: the sandbox goes on
+                                        * when the process that started fauxpak exits */
   FpClosure         *closure;       /* where runtime paths to be laid out
                                      * together are recorded, or NULL */
   FpResolver        *resolver;      /* real paths shared by the builds of one

@@ -98,6 +98,8 @@ make_option_context (const char *parameter_string, const char *summary,
                              "Start in DIR, a directory inside the sandbox", "DIR" };
   GOptionEntry sandbox_entry = { "sandbox", 0, 0, G_OPTION_ARG_NONE, &cl->sandbox,
                                  "Drop the profile's and the override's permissions (as flatpak run --sandbox); options still add", NULL };
+  GOptionEntry outlive_entry = { "no-die-with-parent", 0, 0, G_OPTION_ARG_NONE, &cl->run_options.outlive_launcher,
+                                 "Keep the sandbox running when the process that started fauxpak exits (desktop launchers do)", NULL };
   GOptionEntry verbose_entry = { "verbose", 'v', 0, G_OPTION_ARG_NONE, &cl->run_options.verbose,
                                  "Print the permissions granted, the D-Bus proxy's and bubblewrap's command lines on stderr", NULL };
 
@@ -114,6 +116,7 @@ make_option_context (const char *parameter_string, const char *summary,
       g_array_append_val (entries, file_forwarding_entry);
       g_array_append_val (entries, cwd_entry);
       g_array_append_val (entries, verbose_entry);
+      g_array_append_val (entries, outlive_entry);
     }
   g_array_append_val (entries, command_entry);
   g_array_append_val (entries, sandbox_entry);

@@ -62,7 +62,9 @@ make_exec (const char *fauxpak, const char *app_id, const char *const *args)
   for (guint i = 0; args != NULL && args[i] != NULL; i++)
     forwarding |= is_file_code (args[i]) || is_uri_code (args[i]);
   append_exec_arg (exec, fauxpak, TRUE);
-  g_string_append (exec, " run");
+  /* A desktop launcher (gio launch, a menu) exits once it has started
+   * the app, as flatpak run's desktop entries expect: the app goes on. */
+  g_string_append (exec, " run --no-die-with-parent");
   if (forwarding)
     g_string_append (exec, " --file-forwarding");
   append_exec_arg (exec, app_id, TRUE);

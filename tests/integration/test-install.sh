@@ -66,7 +66,7 @@ desktop=$XDG_DATA_HOME/applications/org.gnome.gedit.desktop
 check "  …writes \$XDG_DATA_HOME/applications/<app-id>.desktop" test -f "$desktop"
 check "  …which passes desktop-file-validate" validates "$desktop"
 check "  …runs fauxpak run APP-ID, forwarding files" \
-  test "$(key "$desktop" Exec)" = "$FX run --file-forwarding org.gnome.gedit @@ %F @@"
+  test "$(key "$desktop" Exec)" = "$FX run --no-die-with-parent --file-forwarding org.gnome.gedit @@ %F @@"
 check "  …with TryExec fauxpak and X-Flatpak the app id" \
   test "$(key "$desktop" TryExec)/$(key "$desktop" X-Flatpak)" = "$FX/org.gnome.gedit"
 check "  …and the profile's name, categories and MIME types" \
@@ -131,9 +131,9 @@ viewer=$XDG_DATA_HOME/applications/org.example.Viewer.desktop
 check "the app's own desktop file, found by its command's name, is installed as <app-id>.desktop" test -f "$viewer"
 check "  …and passes desktop-file-validate" validates "$viewer"
 check "  …Exec runs fauxpak with the app's arguments, URIs forwarded" \
-  test "$(key "$viewer" Exec)" = "$FX run --file-forwarding org.example.Viewer --new-window @@u %U @@"
+  test "$(key "$viewer" Exec)" = "$FX run --no-die-with-parent --file-forwarding org.example.Viewer --new-window @@u %U @@"
 check "  …and so does its action's" \
-  test "$(sed -n '/^\[Desktop Action new-window\]/,$ s/^Exec=//p' "$viewer")" = "$FX run org.example.Viewer --new-window \"a b\""
+  test "$(sed -n '/^\[Desktop Action new-window\]/,$ s/^Exec=//p' "$viewer")" = "$FX run --no-die-with-parent org.example.Viewer --new-window \"a b\""
 check "  …StartupWMClass, MimeType, translations and actions are kept" \
   test "$(key "$viewer" StartupWMClass)|$(key "$viewer" MimeType)|$(key "$viewer" 'Name\[de\]')|$(key "$viewer" Actions)" = \
        "ProbeViewer|text/plain;image/png;|Probenbetrachter|new-window;"

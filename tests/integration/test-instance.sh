@@ -130,6 +130,20 @@ check "  (the sandbox runs, as bwrap, under the parent)" bash -c "[ \"\$(cat /pr
 kill -9 $parent
 check "the sandbox dies with its launcher's parent" wait_for "! kill -0 $sandbox_bwrap 2>/dev/null" 5
 
+# --no-die-with-parent (what installed desktop entries use): a starter
+# that exits at once (gio launch, a menu) leaves the app running.
+rm -rf "$base"/*
+bash -c "exec 3>&-; '$FAUXPAK' run --no-die-with-parent --app-id=$APP -- sleep 301.$$ & wait" &
+starter=$!
+wait_for "pgrep -f 'sleep 301.$$' >/dev/null" 10
+outliving_bwrap=$(pgrep -P $starter | head -1)
+cleanup_kill "$outliving_bwrap"
+kill -9 $starter
+sleep 1
+check "--no-die-with-parent: the sandbox goes on when its starter is killed" pgrep -f "sleep 301.$$"
+kill -9 "$outliving_bwrap" 2>/dev/null
+pkill -9 -f "sleep 301.$$" 2>/dev/null
+
 # A launch that fails leaves nothing behind.
 rm -rf "$base"; mkdir -p "$base"
 "$FAUXPAK" run --bind=/nonexistent/source --app-id=$APP -- true 2>/dev/null
