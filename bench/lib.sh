@@ -91,3 +91,33 @@ record_skip () {
   [ -n "${BENCH_RESULTS:-}" ] && printf '%s\t-\t-\tSKIPPED\t%s\n' "$1" "$2" >> "$BENCH_RESULTS"
   return 0
 }
+
+# replayable_argv APP: `fauxpak info --show-bwrap` on stdin, an argument a
+# line, to stdout without the --symlink of a link that an earlier launch
+# already made on the host, in the app's shared runtime directory or its
+# /tmp (bwrap 0.8 refuses to make a link where one is), so that the shown
+# command line can be run again and again.
+replayable_argv () {
+  local xdg_run=$XDG_RUNTIME_DIR/.flatpak/$1/xdg-run app_tmp=$XDG_RUNTIME_DIR/.flatpak/$1/tmp
+  local sandbox_rt="" host="" i=0
+  local -a argv
+  mapfile -t argv
+  for ((i = 0; i + 2 < ${#argv[@]}; i++)); do
+    [ "${argv[i]}" = --setenv ] && [ "${argv[i+1]}" = XDG_RUNTIME_DIR ] && sandbox_rt=${argv[i+2]}
+  done
+  i=0
+  while [ "$i" -lt "${#argv[@]}" ]; do
+    if [ "${argv[i]}" = --symlink ]; then
+      case ${argv[i+2]} in
+        "$sandbox_rt"/*) host=$xdg_run/${argv[i+2]##*/} ;;
+        /tmp/*) host=$app_tmp/${argv[i+2]#/tmp/} ;;
+        *) host="" ;;
+      esac
+      if [ -n "$host" ] && [ "$(readlink "$host" 2>/dev/null)" = "${argv[i+1]}" ]; then
+        i=$((i + 3)); continue
+      fi
+    fi
+    printf '%s\n' "${argv[i]}"
+    i=$((i + 1))
+  done
+}

@@ -41,6 +41,8 @@ if [ ! -x "$BUILD_DIR/launcher/fauxpak" ]; then
   ninja -C "$BUILD_DIR" >/dev/null
 fi
 FAUXPAK=$(cd "$BUILD_DIR/launcher" && pwd)/fauxpak
+# shellcheck source=bench/lib.sh
+. "$SOURCE_DIR/bench/lib.sh"
 
 say() { printf '%s\n' "$*"; }
 skip() { say "SKIPPED: $*"; }
@@ -154,7 +156,7 @@ bare_command() {
   local data=$1 a fd_file cmd replaced=0; shift
   local -a argv
   mkdir -p "$data"
-  mapfile -t argv < <("$FAUXPAK" info --show-bwrap --bwrap-data-dir="$data" --app-id=$APP -- "$@")
+  mapfile -t argv < <("$FAUXPAK" info --show-bwrap --bwrap-data-dir="$data" --app-id=$APP -- "$@" | replayable_argv $APP)
   cmd="s=$(printf '%q' "$work/bare")/\$\$; { "
   # shellcheck disable=SC2016  # "$s" is the command's own variable
   for a in "${proxy[@]}"; do

@@ -35,7 +35,7 @@ if wants plain; then
     # A first launch creates ~/.var/app/$APP, which later launches find.
     "$FAUXPAK" run --app-id=$APP -- /bin/true
     mkdir -p "$work/plain/data"
-    mapfile -t argv < <("$FAUXPAK" info --show-bwrap --bwrap-data-dir="$work/plain/data" --app-id=$APP -- /bin/true)
+    mapfile -t argv < <("$FAUXPAK" info --show-bwrap --bwrap-data-dir="$work/plain/data" --app-id=$APP -- /bin/true | replayable_argv $APP)
     bare=$(printf '%q ' "${argv[@]}")
     for fd_file in "$work/plain/data"/*; do
       [ -e "$fd_file" ] && bare+=" $(basename "$fd_file")<$(printf '%q' "$fd_file")"
