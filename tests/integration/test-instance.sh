@@ -140,7 +140,8 @@ outliving_bwrap=$(pgrep -P $starter | head -1)
 cleanup_kill "$outliving_bwrap"
 kill -9 $starter
 sleep 1
-check "--no-die-with-parent: the sandbox goes on when its starter is killed" pgrep -f "sleep 301.$$"
+check "--no-die-with-parent: the sandbox goes on when its starter is killed" \
+  bash -c "pgrep -f 'sleep 30[1].$$' >/dev/null"
 kill -9 "$outliving_bwrap" 2>/dev/null
 pkill -9 -f "sleep 301.$$" 2>/dev/null
 
