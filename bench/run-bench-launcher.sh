@@ -64,7 +64,9 @@ all_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 distinct=$(cat "$work/out"/[0-9]* | sort -u | grep -c . || true)
 # The next launch collects every instance that is gone: only its own stays.
 "$FAUXPAK" run --app-id=$APP -- /bin/true
-left=$(find "$XDG_RUNTIME_DIR/.flatpak" -mindepth 1 -maxdepth 1 -type d | wc -l)
+# Instances are numbered; the app's own shared directory (per-app /tmp,
+# xdg-run) sits beside them under its id, as under Flatpak.
+left=$(find "$XDG_RUNTIME_DIR/.flatpak" -mindepth 1 -maxdepth 1 -type d -name "[0-9]*" | wc -l)
 running=$("$FAUXPAK" ps | grep -c "$APP" || true)
 detail="$failed failed, $distinct distinct instance ids, $left instance directories left after the next launch (its own), $running running; all in $all_ms ms, one alone in $one_ms ms (each sleeps 200 ms)"
 if [ "$failed" = 0 ] && [ "$distinct" = "$CONCURRENT" ] && [ "$left" = 1 ] && [ "$running" = 0 ]; then

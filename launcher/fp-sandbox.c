@@ -669,25 +669,46 @@ etc_entry_is_public (const struct stat *st)
  * the sandbox is the host's uid 0 and owns most of /etc: a 0600 file of
  * root's two levels down (/etc/mysql/debian.cnf, /etc/default/cacerts)
  * is as secret as /etc/shadow. */
+/* Hides one entry hide_unreadable_entries found: `entry` is "d" or "f"
+ * followed by its path in the sandbox. */
+static gboolean
+hide_entry (Builder *b, const char *entry, GError **error)
+{
+  g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
+
+  if (entry[0] == 'd')
+    {
+      apply_mount (b, MOUNT_TMPFS, NULL, entry + 1, FALSE);
+      return TRUE;
+    }
+  if (!fp_bwrap_add_data (b->bwrap, "--ro-bind-data", "hidden", empty, entry + 1, error))
+    return FALSE;
+  note_layer (b, MOUNT_DATA, NULL, entry + 1, b->grant, FALSE);
+  return TRUE;
+}
+
+/* With `collect`, the entries to hide are appended to it (as hide_entry
+ * takes them) instead of hidden. */
 static gboolean
 hide_unreadable_entries (Builder *b, const char *dir, const char *inside, int depth, guint *budget,
-                         GError **error)
+                         GPtrArray *collect, GError **error)
 {
   g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
-  g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
   const char *name;
 
   while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
     {
       g_autofree char *path = g_build_filename (dir, name, NULL);
       g_autofree char *dest = g_build_filename (inside, name, NULL);
+      g_autofree char *entry = NULL;
       struct stat st;
 
       if (lstat (path, &st) != 0 || S_ISLNK (st.st_mode))
         continue;
       if (etc_entry_is_public (&st))
         {
-          if (S_ISDIR (st.st_mode) && depth > 0 && !hide_unreadable_entries (b, path, dest, depth - 1, budget, error))
+          if (S_ISDIR (st.st_mode) && depth > 0 &&
+              !hide_unreadable_entries (b, path, dest, depth - 1, budget, collect, error))
             return FALSE;
           continue;
         }
@@ -702,61 +723,31 @@ hide_unreadable_entries (Builder *b, const char *dir, const char *inside, int de
                        "bind the directories it needs, or run it as a user", dir, path);
           return FALSE;
         }
-      if (S_ISDIR (st.st_mode))
-        apply_mount (b, MOUNT_TMPFS, NULL, dest, FALSE);
       /* A file nobody may read (sysfs's write-only controls, behind a
-       * read-only mount) has nothing to hide. */
-      else if (S_ISREG (st.st_mode) && (st.st_mode & 0444) != 0)
-        {
-          if (!fp_bwrap_add_data (b->bwrap, "--ro-bind-data", "hidden", empty, dest, error))
-            return FALSE;
-          note_layer (b, MOUNT_DATA, NULL, dest, b->grant, FALSE);
-        }
-    }
-  return TRUE;
-}
-
-/* The host's /etc for the host runtime, by one rule: every entry others
- * may read, read-only, links as they are; nothing only root or a group
- * may read, there or at any depth below. Entry by entry, as Flatpak lays
- * out a runtime's /etc, so that grants can still add mount points in /etc. */
-static gboolean
-add_host_etc (Builder *b, GError **error)
-{
-  g_autoptr(GDir) etc = g_dir_open ("/etc", 0, NULL);
-  const char *name;
-
-  apply_mount (b, MOUNT_DIR, NULL, "/etc", FALSE);
-  while (etc != NULL && (name = g_dir_read_name (etc)) != NULL)
-    {
-      g_autofree char *path = g_build_filename ("/etc", name, NULL);
-      g_autofree char *target = NULL;
-      struct stat st;
-
-      if (lstat (path, &st) != 0 || !etc_entry_is_public (&st))
-        continue;
-      if (S_ISLNK (st.st_mode) && (target = g_file_read_link (path, NULL)) != NULL)
-        apply_mount (b, MOUNT_SYMLINK, target, path, FALSE);
-      else if (S_ISDIR (st.st_mode) || S_ISREG (st.st_mode))
-        apply_mount (b, MOUNT_RO_BIND, path, path, TRUE);
-    }
-  /* Then, inside each directory shown, what others may not read. */
-  if (etc != NULL)
-    g_dir_rewind (etc);
-  while (etc != NULL && (name = g_dir_read_name (etc)) != NULL)
-    {
-      g_autofree char *dir = g_build_filename ("/etc", name, NULL);
-      struct stat st;
-
-      if (lstat (dir, &st) == 0 && S_ISDIR (st.st_mode) && etc_entry_is_public (&st) &&
-          !hide_unreadable_entries (b, dir, dir, ETC_HIDE_DEPTH, NULL, error))
+       * read-only mount) has nothing to hide: the check above skipped it. */
+      entry = g_strconcat (S_ISDIR (st.st_mode) ? "d" : "f", dest, NULL);
+      if (collect != NULL)
+        g_ptr_array_add (collect, g_steal_pointer (&entry));
+      else if (!hide_entry (b, entry, error))
         return FALSE;
     }
   return TRUE;
 }
 
+/* The host's /etc for the host runtime, by one rule: every entry others
+ * may read, read-only, links as they are; what only root or a group may
+ * read, there or at any depth below, empty. One bind and a mount over
+ * each hidden entry: bubblewrap's cost grows with every mount (it reads
+ * the mount table for each), and /etc has a hundred or more entries. */
+static gboolean
+add_host_etc (Builder *b, GError **error)
+{
+  apply_mount (b, MOUNT_RO_BIND, "/etc", "/etc", FALSE);
+  return hide_unreadable_entries (b, "/etc", "/etc", ETC_HIDE_DEPTH, NULL, NULL, error);
+}
+
 /* A runtime path that is /etc, or holds it, would be mounted read-only
- * where the host's /etc is then to be laid out entry by entry: refused
+ * where the host's /etc is then to be bound with its secrets hidden: refused
  * with what to do, rather than failing inside bubblewrap. */
 static gboolean
 check_runtime_path_etc (const FpProfile *profile, const char *path, GError **error)
@@ -2516,8 +2507,17 @@ finish_sys (Builder *b)
 static gboolean
 hide_root_only_sysfs (Builder *b, GError **error)
 {
+  /* A launch builds its layout twice (a dry view, then the sandbox) and
+   * the walk is thousands of entries: found once a process, keyed by the
+   * sysfs directories shown. Sysfs can change in between (a device
+   * plugged in), no wider a window than the one before bwrap mounts. */
+  static GHashTable *found;
   guint shown = b->layers->len;
   guint budget = SYS_HIDE_MAX;
+  g_autoptr(GString) key = g_string_new (NULL);
+  g_autoptr(GPtrArray) sources = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) dests = g_ptr_array_new_with_free_func (g_free);
+  GPtrArray *entries;
 
   if (getuid () != 0)
     return TRUE;
@@ -2525,19 +2525,34 @@ hide_root_only_sysfs (Builder *b, GError **error)
   for (guint i = 0; i < shown; i++)
     {
       const Layer *layer = g_ptr_array_index (b->layers, i);
-      g_autofree char *source = NULL;
-      g_autofree char *dest = NULL;
       struct statfs fs;
       struct stat st;
 
       if (layer->host_source == NULL || layer->op == MOUNT_SYMLINK || statfs (layer->host_source, &fs) != 0 ||
           fs.f_type != SYSFS_MAGIC || stat (layer->host_source, &st) != 0 || !S_ISDIR (st.st_mode))
         continue;
-      source = g_strdup (layer->host_source);
-      dest = g_strdup (layer->dest);
-      if (!hide_unreadable_entries (b, source, dest, SYS_HIDE_DEPTH, &budget, error))
-        return FALSE;
+      g_ptr_array_add (sources, g_strdup (layer->host_source));
+      g_ptr_array_add (dests, g_strdup (layer->dest));
+      /* Paths with control characters are refused before: '\n' parts them. */
+      g_string_append_printf (key, "%s\n%s\n", layer->host_source, layer->dest);
     }
+  if (found == NULL)
+    found = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
+  entries = g_hash_table_lookup (found, key->str);
+  if (entries == NULL)
+    {
+      g_autoptr(GPtrArray) collected = g_ptr_array_new_with_free_func (g_free);
+
+      for (guint i = 0; i < sources->len; i++)
+        if (!hide_unreadable_entries (b, g_ptr_array_index (sources, i), g_ptr_array_index (dests, i),
+                                      SYS_HIDE_DEPTH, &budget, collected, error))
+          return FALSE;
+      entries = collected;
+      g_hash_table_insert (found, g_strdup (key->str), g_steal_pointer (&collected));
+    }
+  for (guint i = 0; i < entries->len; i++)
+    if (!hide_entry (b, g_ptr_array_index (entries, i), error))
+      return FALSE;
   return TRUE;
 }
 

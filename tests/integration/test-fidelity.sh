@@ -143,7 +143,7 @@ fi
 check "/etc holds what programs read (manpath.config, java, services)" \
   run_in -- sh -c 'test -r /etc/manpath.config && test -r /etc/services && ls /etc/java-* >/dev/null 2>&1 || ! ls -d /etc/java-* >/dev/null 2>&1'
 if [ -e /etc/shadow ]; then
-  check "  …but not /etc/shadow" run_in -- test ! -e /etc/shadow
+  check "  …but not /etc/shadow (empty)" run_in -- sh -c "! [ -s /etc/shadow ]"
 fi
 if [ -d /etc/ssl/private ]; then
   check "  …nor the contents of /etc/ssl/private" run_in -- sh -c '[ -z "$(ls -A /etc/ssl/private 2>/dev/null)" ]'
