@@ -9,6 +9,7 @@
 #include "fp-seccomp.h"
 #include "fp-x11.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <gio/gio.h>
@@ -662,13 +663,6 @@ etc_entry_is_public (const struct stat *st)
   return (st->st_mode & S_IROTH) != 0;
 }
 
-/* Hides what others may not read in the host's `dir` (already shown at
- * `inside`, in /etc or /sys) and, at any depth, in the directories below
- * it that others may enter (not through links): an empty
- * tmpfs over a directory, an empty read-only file over a file. Root in
- * the sandbox is the host's uid 0 and owns most of /etc: a 0600 file of
- * root's two levels down (/etc/mysql/debian.cnf, /etc/default/cacerts)
- * is as secret as /etc/shadow. */
 /* Hides one entry hide_unreadable_entries found: `entry` is "d" or "f"
  * followed by its path in the sandbox. */
 static gboolean
@@ -687,31 +681,51 @@ hide_entry (Builder *b, const char *entry, GError **error)
   return TRUE;
 }
 
-/* With `collect`, the entries to hide are appended to it (as hide_entry
- * takes them) instead of hidden. */
+/* The walk below one directory, opened as `dir_fd` (taken). Entries are
+ * stat'ed through the directory's fd, not by path: sysfs trees are deep
+ * and thousands of entries long. */
 static gboolean
-hide_unreadable_entries (Builder *b, const char *dir, const char *inside, int depth, guint *budget,
-                         GPtrArray *collect, GError **error)
+hide_unreadable_at (Builder *b, int dir_fd, const char *dir, const char *inside, int depth, guint *budget,
+                    GPtrArray *collect, GError **error)
 {
-  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
-  const char *name;
+  DIR *listing = fdopendir (dir_fd);
+  struct dirent *entry_name;
+  gboolean ok = TRUE;
 
-  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+  if (listing == NULL)
     {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_autofree char *dest = g_build_filename (inside, name, NULL);
+      close (dir_fd);
+      return TRUE;
+    }
+  while (ok && (entry_name = readdir (listing)) != NULL)
+    {
+      const char *name = entry_name->d_name;
+      g_autofree char *dest = NULL;
       g_autofree char *entry = NULL;
       struct stat st;
 
-      if (lstat (path, &st) != 0 || S_ISLNK (st.st_mode))
+      /* Links are as they are (etc_entry_is_public): no stat needed. */
+      if (g_str_equal (name, ".") || g_str_equal (name, "..") || entry_name->d_type == DT_LNK ||
+          fstatat (dirfd (listing), name, &st, AT_SYMLINK_NOFOLLOW) != 0 || S_ISLNK (st.st_mode))
         continue;
       if (etc_entry_is_public (&st))
         {
-          if (S_ISDIR (st.st_mode) && depth > 0 &&
-              !hide_unreadable_entries (b, path, dest, depth - 1, budget, collect, error))
-            return FALSE;
+          int child_fd;
+
+          if (!S_ISDIR (st.st_mode) || depth <= 0)
+            continue;
+          child_fd = openat (dirfd (listing), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+          if (child_fd >= 0)
+            {
+              g_autofree char *path = g_build_filename (dir, name, NULL);
+
+              dest = g_build_filename (inside, name, NULL);
+              ok = hide_unreadable_at (b, child_fd, path, dest, depth - 1, budget, collect, error);
+            }
           continue;
         }
+      /* A file nobody may read (sysfs's write-only controls, behind a
+       * read-only mount) has nothing to hide. */
       if (!S_ISDIR (st.st_mode) && (!S_ISREG (st.st_mode) || (st.st_mode & 0444) == 0))
         continue;
       /* One mount each: bwrap takes a bounded command line. */
@@ -719,19 +733,39 @@ hide_unreadable_entries (Builder *b, const char *dir, const char *inside, int de
         {
           g_set_error (error, FP_ERROR, FP_ERROR_SANDBOX_SETUP,
                        "not showing %s in the sandbox: as root the app would read the files there only root "
-                       "may read (%s and too many more to hide, some of which act on the host when read); "
-                       "bind the directories it needs, or run it as a user", dir, path);
-          return FALSE;
+                       "may read (%s/%s and too many more to hide, some of which act on the host when read); "
+                       "bind the directories it needs, or run it as a user", dir, dir, name);
+          ok = FALSE;
+          continue;
         }
-      /* A file nobody may read (sysfs's write-only controls, behind a
-       * read-only mount) has nothing to hide: the check above skipped it. */
+      dest = g_build_filename (inside, name, NULL);
       entry = g_strconcat (S_ISDIR (st.st_mode) ? "d" : "f", dest, NULL);
       if (collect != NULL)
         g_ptr_array_add (collect, g_steal_pointer (&entry));
-      else if (!hide_entry (b, entry, error))
-        return FALSE;
+      else
+        ok = hide_entry (b, entry, error);
     }
-  return TRUE;
+  closedir (listing);
+  return ok;
+}
+
+/* Hides what others may not read in the host's `dir` (already shown at
+ * `inside`, in /etc or /sys) and, at any depth, in the directories below
+ * it that others may enter (not through links): an empty tmpfs over a
+ * directory, an empty read-only file over a file. Root in the sandbox is
+ * the host's uid 0 and owns most of /etc: a 0600 file of root's two
+ * levels down (/etc/mysql/debian.cnf, /etc/default/cacerts) is as secret
+ * as /etc/shadow. With `collect`, the entries to hide are appended to it
+ * (as hide_entry takes them) instead of hidden. */
+static gboolean
+hide_unreadable_entries (Builder *b, const char *dir, const char *inside, int depth, guint *budget,
+                         GPtrArray *collect, GError **error)
+{
+  int dir_fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+  if (dir_fd < 0)
+    return TRUE;
+  return hide_unreadable_at (b, dir_fd, dir, inside, depth, budget, collect, error);
 }
 
 /* The host's /etc for the host runtime, by one rule: every entry others

@@ -24,19 +24,24 @@ victim_untouched () { [ -z "$(ls -A "$victim")" ]; }
 run_in () { "$FAUXPAK" run "$@"; }
 make_socket () { "$PY" -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$1"; }
 
-# planted_refused DESCRIPTION COMMAND…: the launch after the plant exits
-# 125, says why, and nothing appears in the victim directory.
-planted_refused () {
-  local description=$1 output status; shift
+# planted_outcome STATUS DESCRIPTION COMMAND…: the launch after the plant
+# exits STATUS, and nothing appears in the victim directory.
+planted_outcome () {
+  local expected=$1 description=$2 output status; shift 2
   output=$("$@" 2>&1)
   status=$?
-  if [ "$status" -eq 125 ] && victim_untouched; then
-    ok "$description: refused (125), nothing made where the link leads, as $(id -un)"
+  if [ "$status" -eq "$expected" ] && victim_untouched; then
+    ok "$description"
   else
-    not_ok "$description: refused (125), nothing made where the link leads, as $(id -un)"
+    not_ok "$description"
     diag "status $status; victim holds: $(ls -A "$victim" | tr '\n' ' ')" "$output"
   fi
   rm -rf "${victim:?}"/* "$victim"/.[!.]* 2>/dev/null
+}
+# planted_refused DESCRIPTION COMMAND…: the same, refused (125).
+planted_refused () {
+  local description=$1; shift
+  planted_outcome 125 "$description: refused (125), nothing made where the link leads, as $(id -un)" "$@"
 }
 
 # === 1. links where the next launch mounts =================================
@@ -81,15 +86,8 @@ run_in --app-id=$APP -- sh -c "rm -f \"\$XDG_RUNTIME_DIR/pipewire-0\" && ln -s /
 # the directory opened without following links; the socket itself is
 # bound at /run/flatpak/pipewire-0): a link the app puts in its place is
 # the app's own business, left as it is and never followed by a mount.
-output=$(run_in --socket=pipewire --app-id=$APP -- test -S /run/flatpak/pipewire-0 2>&1)
-status=$?
-if [ "$status" -eq 0 ] && victim_untouched; then
-  ok "\$XDG_RUNTIME_DIR/pipewire-0 planted as a link: not followed, nothing made where it leads, as $(id -un)"
-else
-  not_ok "\$XDG_RUNTIME_DIR/pipewire-0 planted as a link: not followed, nothing made where it leads, as $(id -un)"
-  diag "status $status; victim holds: $(ls -A "$victim" | tr '\n' ' ')" "$output"
-fi
-rm -rf "${victim:?}"/* "$victim"/.[!.]* 2>/dev/null
+planted_outcome 0 "\$XDG_RUNTIME_DIR/pipewire-0 planted as a link: not followed, nothing made where it leads, as $(id -un)" \
+  run_in --socket=pipewire --app-id=$APP -- test -S /run/flatpak/pipewire-0
 rm -f "$XDG_RUNTIME_DIR/pipewire-0"
 
 # …and a grant of something in it (xdg-run/NAME/FILE).
