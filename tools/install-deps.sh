@@ -16,6 +16,8 @@ packages=(
   dconf-service dconf-gsettings-backend gpg-agent gnupg
   # X11, GTK and accessibility under a real X server (fidelity tests)
   xvfb xauth gir1.2-gtk-3.0 at-spi2-core
+  # what the fidelity tests run inside: a JVM program, a font lookup
+  openjdk-17-jre-headless fontconfig
   # documentation checks: man -l renders the man pages; the completion's dir
   man-db bash-completion
   # interoperability checks only (flatpak ps, the Flatpak imports), never a runtime dependency
@@ -23,8 +25,8 @@ packages=(
   # the Nix side (nix/, flake.nix), built offline in a private store with a
   # static busybox; desktop files checked as a desktop would read them
   nix-bin busybox-static desktop-file-utils
-  # benchmark
-  hyperfine
+  # benchmark (time: the launcher's peak RSS)
+  hyperfine time
 )
 
 if [ "$(id -u)" -ne 0 ]; then
