@@ -663,109 +663,103 @@ etc_entry_is_public (const struct stat *st)
   return (st->st_mode & S_IROTH) != 0;
 }
 
-/* Hides one entry hide_unreadable_entries found: `entry` is "d" or "f"
- * followed by its path in the sandbox. */
-static gboolean
-hide_entry (Builder *b, const char *entry, GError **error)
-{
-  g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
-
-  if (entry[0] == 'd')
-    {
-      apply_mount (b, MOUNT_TMPFS, NULL, entry + 1, FALSE);
-      return TRUE;
-    }
-  if (!fp_bwrap_add_data (b->bwrap, "--ro-bind-data", "hidden", empty, entry + 1, error))
-    return FALSE;
-  note_layer (b, MOUNT_DATA, NULL, entry + 1, b->grant, FALSE);
-  return TRUE;
-}
-
-/* The walk below one directory, opened as `dir_fd` (taken). Entries are
+/* The walk below one directory, opened as `dir_fd` (taken): appends to
+ * `found` each entry others may not read, as "d" or "f" and its path
+ * relative to the walk's start, until `found` holds `limit`. Entries are
  * stat'ed through the directory's fd, not by path: sysfs trees are deep
- * and thousands of entries long. */
-static gboolean
-hide_unreadable_at (Builder *b, int dir_fd, const char *dir, const char *inside, int depth, guint *budget,
-                    GPtrArray *collect, GError **error)
+ * and thousands of entries long; links (public) by their d_type alone. */
+static void
+collect_unreadable_at (int dir_fd, const char *relative, int depth, guint limit, GPtrArray *found)
 {
   DIR *listing = fdopendir (dir_fd);
-  struct dirent *entry_name;
-  gboolean ok = TRUE;
+  struct dirent *entry;
 
   if (listing == NULL)
     {
       close (dir_fd);
-      return TRUE;
+      return;
     }
-  while (ok && (entry_name = readdir (listing)) != NULL)
+  while (found->len < limit && (entry = readdir (listing)) != NULL)
     {
-      const char *name = entry_name->d_name;
-      g_autofree char *dest = NULL;
-      g_autofree char *entry = NULL;
+      const char *name = entry->d_name;
+      g_autofree char *path = NULL;
       struct stat st;
 
-      /* Links are as they are (etc_entry_is_public): no stat needed. */
-      if (g_str_equal (name, ".") || g_str_equal (name, "..") || entry_name->d_type == DT_LNK ||
+      if (g_str_equal (name, ".") || g_str_equal (name, "..") || entry->d_type == DT_LNK ||
           fstatat (dirfd (listing), name, &st, AT_SYMLINK_NOFOLLOW) != 0 || S_ISLNK (st.st_mode))
         continue;
+      path = g_build_filename (relative, name, NULL);
       if (etc_entry_is_public (&st))
         {
           int child_fd;
 
-          if (!S_ISDIR (st.st_mode) || depth <= 0)
-            continue;
-          child_fd = openat (dirfd (listing), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-          if (child_fd >= 0)
-            {
-              g_autofree char *path = g_build_filename (dir, name, NULL);
-
-              dest = g_build_filename (inside, name, NULL);
-              ok = hide_unreadable_at (b, child_fd, path, dest, depth - 1, budget, collect, error);
-            }
-          continue;
+          if (S_ISDIR (st.st_mode) && depth > 0 &&
+              (child_fd = openat (dirfd (listing), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) >= 0)
+            collect_unreadable_at (child_fd, path, depth - 1, limit, found);
         }
       /* A file nobody may read (sysfs's write-only controls, behind a
        * read-only mount) has nothing to hide. */
-      if (!S_ISDIR (st.st_mode) && (!S_ISREG (st.st_mode) || (st.st_mode & 0444) == 0))
-        continue;
-      /* One mount each: bwrap takes a bounded command line. */
-      if (budget != NULL && (*budget)-- == 0)
-        {
-          g_set_error (error, FP_ERROR, FP_ERROR_SANDBOX_SETUP,
-                       "not showing %s in the sandbox: as root the app would read the files there only root "
-                       "may read (%s/%s and too many more to hide, some of which act on the host when read); "
-                       "bind the directories it needs, or run it as a user", dir, dir, name);
-          ok = FALSE;
-          continue;
-        }
-      dest = g_build_filename (inside, name, NULL);
-      entry = g_strconcat (S_ISDIR (st.st_mode) ? "d" : "f", dest, NULL);
-      if (collect != NULL)
-        g_ptr_array_add (collect, g_steal_pointer (&entry));
-      else
-        ok = hide_entry (b, entry, error);
+      else if (S_ISDIR (st.st_mode) || (S_ISREG (st.st_mode) && (st.st_mode & 0444) != 0))
+        g_ptr_array_add (found, g_strconcat (S_ISDIR (st.st_mode) ? "d" : "f", path, NULL));
     }
   closedir (listing);
-  return ok;
 }
 
-/* Hides what others may not read in the host's `dir` (already shown at
- * `inside`, in /etc or /sys) and, at any depth, in the directories below
- * it that others may enter (not through links): an empty tmpfs over a
- * directory, an empty read-only file over a file. Root in the sandbox is
- * the host's uid 0 and owns most of /etc: a 0600 file of root's two
- * levels down (/etc/mysql/debian.cnf, /etc/default/cacerts) is as secret
- * as /etc/shadow. With `collect`, the entries to hide are appended to it
- * (as hide_entry takes them) instead of hidden. */
-static gboolean
-hide_unreadable_entries (Builder *b, const char *dir, const char *inside, int depth, guint *budget,
-                         GPtrArray *collect, GError **error)
+/* What others may not read in the host's `dir` and, at any depth, in the
+ * directories below it that others may enter (not through links), at most
+ * `limit` entries. Root in the sandbox is the host's uid 0 and owns most
+ * of /etc: a 0600 file of root's two levels down (/etc/mysql/debian.cnf,
+ * /etc/default/cacerts) is as secret as /etc/shadow. A launch builds its
+ * layout twice (a dry view, then the sandbox) and the walks are thousands
+ * of entries: done once a process. The host can change in between (a
+ * device plugged in), no wider a window than the one before bwrap mounts. */
+static GPtrArray *
+unreadable_entries (const char *dir, int depth, guint limit)
 {
-  int dir_fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  static GHashTable *walks;
+  g_autofree char *key = g_strdup_printf ("%d %u %s", depth, limit, dir);
+  GPtrArray *found;
+  int dir_fd;
 
-  if (dir_fd < 0)
-    return TRUE;
-  return hide_unreadable_at (b, dir_fd, dir, inside, depth, budget, collect, error);
+  if (walks == NULL)
+    walks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
+  found = g_hash_table_lookup (walks, key);
+  if (found != NULL)
+    return found;
+  found = g_ptr_array_new_with_free_func (g_free);
+  dir_fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd >= 0)
+    collect_unreadable_at (dir_fd, "", depth, limit, found);
+  g_hash_table_insert (walks, g_steal_pointer (&key), found);
+  return found;
+}
+
+/* Hides `entries` (unreadable_entries') of a directory shown at `inside`:
+ * an empty tmpfs over a directory, an empty read-only file over a file.
+ * Now, or (`sorted`) in their turn among the sorted mounts, after a bind
+ * that is itself sorted. */
+static gboolean
+hide_entries (Builder *b, GPtrArray *entries, const char *inside, gboolean sorted, GError **error)
+{
+  g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const char *entry = g_ptr_array_index (entries, i);
+      g_autofree char *dest = g_build_filename (inside, entry + 1, NULL);
+
+      if (entry[0] == 'd' && sorted)
+        add_mount (b, MOUNT_TMPFS, NULL, dest, FALSE);
+      else if (entry[0] == 'd')
+        apply_mount (b, MOUNT_TMPFS, NULL, dest, FALSE);
+      else if (sorted)
+        add_data_mount (b, "hidden", "", dest);
+      else if (!fp_bwrap_add_data (b->bwrap, "--ro-bind-data", "hidden", empty, dest, error))
+        return FALSE;
+      else
+        note_layer (b, MOUNT_DATA, NULL, dest, b->grant, FALSE);
+    }
+  return TRUE;
 }
 
 /* The host's /etc for the host runtime, by one rule: every entry others
@@ -777,7 +771,7 @@ static gboolean
 add_host_etc (Builder *b, GError **error)
 {
   apply_mount (b, MOUNT_RO_BIND, "/etc", "/etc", FALSE);
-  return hide_unreadable_entries (b, "/etc", "/etc", ETC_HIDE_DEPTH, NULL, NULL, error);
+  return hide_entries (b, unreadable_entries ("/etc", ETC_HIDE_DEPTH, G_MAXUINT), "/etc", FALSE, error);
 }
 
 /* A runtime path that is /etc, or holds it, would be mounted read-only
@@ -1559,36 +1553,10 @@ add_user_dirs_file (Builder *b, const char *contents)
  * the host's /etc is what programs read there, not its shadow file or
  * its keys. In their turn among the sorted mounts, after the bind. */
 static void
-hide_private_host_etc_in (Builder *b, const char *dir, int depth)
-{
-  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_autofree char *inside = g_build_filename ("/run/host", path, NULL);
-      struct stat st;
-
-      if (lstat (path, &st) != 0 || S_ISLNK (st.st_mode))
-        continue;
-      if (etc_entry_is_public (&st))
-        {
-          if (S_ISDIR (st.st_mode) && depth > 0)
-            hide_private_host_etc_in (b, path, depth - 1);
-          continue;
-        }
-      if (S_ISDIR (st.st_mode))
-        add_mount (b, MOUNT_TMPFS, NULL, inside, FALSE);
-      else if (S_ISREG (st.st_mode))
-        add_data_mount (b, "hidden", "", inside);
-    }
-}
-
-static void
 hide_private_host_etc (Builder *b)
 {
-  hide_private_host_etc_in (b, "/etc", ETC_HIDE_DEPTH);
+  /* Sorted mounts only fail for data the caller gives: none here. */
+  hide_entries (b, unreadable_entries ("/etc", ETC_HIDE_DEPTH, G_MAXUINT), "/run/host/etc", TRUE, NULL);
 }
 
 /* host-os, host-etc, and host (which implies both), laid out under
@@ -2541,17 +2509,8 @@ finish_sys (Builder *b)
 static gboolean
 hide_root_only_sysfs (Builder *b, GError **error)
 {
-  /* A launch builds its layout twice (a dry view, then the sandbox) and
-   * the walk is thousands of entries: found once a process, keyed by the
-   * sysfs directories shown. Sysfs can change in between (a device
-   * plugged in), no wider a window than the one before bwrap mounts. */
-  static GHashTable *found;
   guint shown = b->layers->len;
-  guint budget = SYS_HIDE_MAX;
-  g_autoptr(GString) key = g_string_new (NULL);
-  g_autoptr(GPtrArray) sources = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) dests = g_ptr_array_new_with_free_func (g_free);
-  GPtrArray *entries;
+  guint hidden = 0;
 
   if (getuid () != 0)
     return TRUE;
@@ -2559,34 +2518,31 @@ hide_root_only_sysfs (Builder *b, GError **error)
   for (guint i = 0; i < shown; i++)
     {
       const Layer *layer = g_ptr_array_index (b->layers, i);
+      GPtrArray *entries;
       struct statfs fs;
       struct stat st;
 
       if (layer->host_source == NULL || layer->op == MOUNT_SYMLINK || statfs (layer->host_source, &fs) != 0 ||
           fs.f_type != SYSFS_MAGIC || stat (layer->host_source, &st) != 0 || !S_ISDIR (st.st_mode))
         continue;
-      g_ptr_array_add (sources, g_strdup (layer->host_source));
-      g_ptr_array_add (dests, g_strdup (layer->dest));
-      /* Paths with control characters are refused before: '\n' parts them. */
-      g_string_append_printf (key, "%s\n%s\n", layer->host_source, layer->dest);
-    }
-  if (found == NULL)
-    found = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
-  entries = g_hash_table_lookup (found, key->str);
-  if (entries == NULL)
-    {
-      g_autoptr(GPtrArray) collected = g_ptr_array_new_with_free_func (g_free);
+      /* One mount each: bwrap takes a bounded command line. */
+      entries = unreadable_entries (layer->host_source, SYS_HIDE_DEPTH, SYS_HIDE_MAX + 1);
+      hidden += entries->len;
+      if (hidden > SYS_HIDE_MAX)
+        {
+          g_autofree char *last = g_build_filename (layer->host_source,
+                                                    (const char *) g_ptr_array_index (entries, entries->len - 1) + 1,
+                                                    NULL);
 
-      for (guint i = 0; i < sources->len; i++)
-        if (!hide_unreadable_entries (b, g_ptr_array_index (sources, i), g_ptr_array_index (dests, i),
-                                      SYS_HIDE_DEPTH, &budget, collected, error))
+          g_set_error (error, FP_ERROR, FP_ERROR_SANDBOX_SETUP,
+                       "not showing %s in the sandbox: as root the app would read the files there only root "
+                       "may read (%s and too many more to hide, some of which act on the host when read); "
+                       "bind the directories it needs, or run it as a user", layer->host_source, last);
           return FALSE;
-      entries = collected;
-      g_hash_table_insert (found, g_strdup (key->str), g_steal_pointer (&collected));
+        }
+      if (!hide_entries (b, entries, layer->dest, FALSE, error))
+        return FALSE;
     }
-  for (guint i = 0; i < entries->len; i++)
-    if (!hide_entry (b, g_ptr_array_index (entries, i), error))
-      return FALSE;
   return TRUE;
 }
 
