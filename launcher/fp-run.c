@@ -117,9 +117,8 @@ fp_connect_session_bus (GError **error)
  * (`start` FALSE) asks only a bus already running: it changes nothing,
  * and still lists the proxy's socket a launch would bind. */
 static gboolean
-add_a11y_bus (FpDbusPlan *plan, gboolean start, GError **error)
+add_a11y_bus (GDBusConnection *bus, FpDbusPlan *plan, gboolean start, GError **error)
 {
-  g_autoptr(GDBusConnection) bus = fp_connect_session_bus (NULL);
   g_autoptr(GVariant) reply = NULL;
   const char *address;
 
@@ -138,28 +137,25 @@ add_a11y_bus (FpDbusPlan *plan, gboolean start, GError **error)
 /* The document portal's mount point, as the profile's "documents" asks:
  * "off" never looks, "required" fails without it, "optional" says once
  * why there are no documents and goes on. No session bus at all is no
- * news worth a warning under "optional": then no portal works. */
+ * news worth a warning under "optional": then no portal works. `bus` is
+ * the session bus, or NULL and why in `bus_error`. */
 static gboolean
 find_documents (const FpProfile *profile,
-                GDBusConnection **bus_out,
+                GDBusConnection *bus,
+                const GError    *bus_error,
                 char           **mount_out,
                 GError         **error)
 {
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(GDBusConnection) bus = NULL;
+  g_autoptr(GError) local_error = bus_error != NULL ? g_error_copy (bus_error) : NULL;
   gboolean required = profile->documents == FP_DOCUMENTS_REQUIRED;
 
   *mount_out = NULL;
   if (profile->documents == FP_DOCUMENTS_OFF)
     return TRUE;
-  bus = fp_connect_session_bus (&local_error);
   if (bus != NULL)
     *mount_out = fp_documents_get_mount_point (bus, &local_error);
   if (*mount_out != NULL)
-    {
-      *bus_out = g_steal_pointer (&bus);
-      return TRUE;
-    }
+    return TRUE;
   if (required)
     {
       g_set_error (error, FP_ERROR, FP_ERROR_SANDBOX_SETUP,
@@ -278,6 +274,7 @@ fp_run_describe_dbus_proxy (const FpProfile     *profile,
                             GError             **error)
 {
   g_autoptr(FpDbusPlan) dbus = NULL;
+  g_autoptr(GDBusConnection) session_bus = NULL;
   g_autoptr(GKeyFile) keyfile = NULL;
   g_autoptr(GBytes) info_bytes = NULL;
   g_autofree char *bwrap_path = NULL;
@@ -286,7 +283,8 @@ fp_run_describe_dbus_proxy (const FpProfile     *profile,
   if (!fp_instance_check_runtime_dir (error))
     return FALSE;
   dbus = plan_dbus_without_instance (profile, options, error);
-  if (dbus == NULL || !add_a11y_bus (dbus, TRUE, error))
+  session_bus = fp_connect_session_bus (NULL);
+  if (dbus == NULL || !add_a11y_bus (session_bus, dbus, TRUE, error))
     return FALSE;
   if (!fp_dbus_plan_needs_proxy (dbus))
     return TRUE;
@@ -348,7 +346,7 @@ fp_run_describe (const FpProfile    *profile,
   session_bus = fp_connect_session_bus (NULL);
   if (session_bus != NULL && profile->documents != FP_DOCUMENTS_OFF)
     documents_mount = fp_documents_get_mount_point_running (session_bus);
-  if (session_bus != NULL && !add_a11y_bus (dbus, FALSE, error))
+  if (!add_a11y_bus (session_bus, dbus, FALSE, error))
     return FALSE;
   spec_init (&spec, profile, args, info_bytes, dbus, documents_mount, TRUE);
   spec.a11y_socket = dbus->a11y_socket;
@@ -611,6 +609,7 @@ fp_run_exec (const FpProfile     *profile,
   g_autoptr(FpDbusPlan) dbus = NULL;
   g_autoptr(FpDbusProxy) proxy = NULL;
   g_autoptr(GDBusConnection) session_bus = NULL;
+  g_autoptr(GError) session_bus_error = NULL;
   g_autofree char *documents_mount = NULL;
   g_auto(GStrv) forwarded_args = NULL;
   FpDbusLogging logging;
@@ -652,7 +651,9 @@ fp_run_exec (const FpProfile     *profile,
   dbus = fp_dbus_plan_new (profile, instance->dir, &logging, error);
   if (dbus == NULL)
     goto fail;
-  if (!add_a11y_bus (dbus, TRUE, error))
+  /* One connection for every question a launch asks the session. */
+  session_bus = fp_connect_session_bus (&session_bus_error);
+  if (!add_a11y_bus (session_bus, dbus, TRUE, error))
     goto fail;
   keyfile = make_flatpak_info (profile, instance->id);
   info_bytes = fp_flatpak_info_to_bytes (keyfile);
@@ -672,7 +673,7 @@ fp_run_exec (const FpProfile     *profile,
       if (proxy == NULL)
         goto fail;
     }
-  if (!find_documents (profile, &session_bus, &documents_mount, error))
+  if (!find_documents (profile, session_bus, session_bus_error, &documents_mount, error))
     goto fail;
 
   bwrap = fp_bwrap_new (bwrap_path);
