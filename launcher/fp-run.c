@@ -447,7 +447,7 @@ find_program (const FpProfile *profile, gboolean *via_bind)
 }
 
 static FpSandboxView *dry_view (const FpProfile *profile, const char *const *args,
-                                 FpResolver *resolver, GError **error);
+                                 FpResolver *resolver, gboolean checks_only, GError **error);
 
 /* A program that is missing, or that the sandbox would not see, is
  * refused before anything is created, with its name, rather than by
@@ -470,7 +470,7 @@ check_program_and_grants (const FpProfile *profile, const char *const *args,
                    profile->command[0]);
       return FALSE;
     }
-  view = dry_view (profile, args, resolver, error);
+  view = dry_view (profile, args, resolver, TRUE, error);
   if (view == NULL)
     return FALSE;
   /* A bind puts it there; otherwise the file itself must be seen (/bin/sh
@@ -552,7 +552,8 @@ print_verbose_permissions (GKeyFile *keyfile)
  * documents: the document portal may be waiting on the answer, and a
  * document is no host path anyway. */
 static FpSandboxView *
-dry_view (const FpProfile *profile, const char *const *args, FpResolver *resolver, GError **error)
+dry_view (const FpProfile *profile, const char *const *args, FpResolver *resolver,
+          gboolean checks_only, GError **error)
 {
   g_autoptr(FpDbusPlan) dbus = plan_dbus_without_instance (profile, NULL, error);
   g_autoptr(GKeyFile) keyfile = NULL;
@@ -565,6 +566,7 @@ dry_view (const FpProfile *profile, const char *const *args, FpResolver *resolve
   info_bytes = fp_flatpak_info_to_bytes (keyfile);
   spec_init (&spec, profile, args, info_bytes, dbus, NULL, TRUE);
   spec.resolver = resolver;
+  spec.checks_only = checks_only;
   return fp_sandbox_view_new (&spec, error);
 }
 
@@ -574,7 +576,7 @@ fp_run_file_access (const FpProfile  *profile,
                     FpSandboxAccess  *access,
                     GError          **error)
 {
-  g_autoptr(FpSandboxView) view = dry_view (profile, NULL, NULL, error);
+  g_autoptr(FpSandboxView) view = dry_view (profile, NULL, NULL, FALSE, error);
 
   if (view == NULL)
     return FALSE;

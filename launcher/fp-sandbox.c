@@ -7,6 +7,7 @@
 #include "fp-nofollow.h"
 #include "fp-resolve.h"
 #include "fp-seccomp.h"
+#include "fp-unreadable.h"
 #include "fp-x11.h"
 
 #include <dirent.h>
@@ -47,6 +48,12 @@ static const char *const reserved_paths[] = {
 static const char *const host_grant_excluded[] = {
   ".flatpak-info", "app", "bin", "boot", "dev", "efi", "etc", "lib", "lib32", "lib64",
   "libx32", "lost+found", "proc", "root", "run", "sbin", "sys", "tmp", "usr", "var", NULL
+};
+
+/* What Mesa, Vulkan, udev and libinput read of /sys: read-only, as
+ * Flatpak has it. */
+static const char *const sys_dirs[] = {
+  "/sys/block", "/sys/bus", "/sys/class", "/sys/dev", "/sys/devices", NULL
 };
 
 typedef enum {
@@ -597,11 +604,6 @@ add_dev_all (Builder *b)
 static void
 add_base_filesystem (Builder *b)
 {
-  /* What Mesa, Vulkan, udev and libinput read: read-only, as Flatpak has it. */
-  static const char *const sys_dirs[] = {
-    "/sys/block", "/sys/bus", "/sys/class", "/sys/dev", "/sys/devices", NULL
-  };
-
   set_grant (b, FALSE, "sandbox");
   apply_mount (b, MOUNT_PROC, NULL, "/proc", FALSE);
   add_proc_cover (b);
@@ -650,91 +652,7 @@ add_run_host_files (Builder *b, GError **error)
   return TRUE;
 }
 
-/* An entry of the host's /etc others may read (a directory: and enter).
- * The rest (shadow, gshadow, sudoers, ssh host keys, ssl/private, …) is
- * readable by root or a group only, and root may run fauxpak. */
-static gboolean
-etc_entry_is_public (const struct stat *st)
-{
-  if (S_ISLNK (st->st_mode))
-    return TRUE;
-  if (S_ISDIR (st->st_mode))
-    return (st->st_mode & (S_IROTH | S_IXOTH)) == (S_IROTH | S_IXOTH);
-  return (st->st_mode & S_IROTH) != 0;
-}
-
-/* The walk below one directory, opened as `dir_fd` (taken): appends to
- * `found` each entry others may not read, as "d" or "f" and its path
- * relative to the walk's start, until `found` holds `limit`. Entries are
- * stat'ed through the directory's fd, not by path: sysfs trees are deep
- * and thousands of entries long; links (public) by their d_type alone. */
-static void
-collect_unreadable_at (int dir_fd, const char *relative, int depth, guint limit, GPtrArray *found)
-{
-  DIR *listing = fdopendir (dir_fd);
-  struct dirent *entry;
-
-  if (listing == NULL)
-    {
-      close (dir_fd);
-      return;
-    }
-  while (found->len < limit && (entry = readdir (listing)) != NULL)
-    {
-      const char *name = entry->d_name;
-      g_autofree char *path = NULL;
-      struct stat st;
-
-      if (g_str_equal (name, ".") || g_str_equal (name, "..") || entry->d_type == DT_LNK ||
-          fstatat (dirfd (listing), name, &st, AT_SYMLINK_NOFOLLOW) != 0 || S_ISLNK (st.st_mode))
-        continue;
-      path = g_build_filename (relative, name, NULL);
-      if (etc_entry_is_public (&st))
-        {
-          int child_fd;
-
-          if (S_ISDIR (st.st_mode) && depth > 0 &&
-              (child_fd = openat (dirfd (listing), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) >= 0)
-            collect_unreadable_at (child_fd, path, depth - 1, limit, found);
-        }
-      /* A file nobody may read (sysfs's write-only controls, behind a
-       * read-only mount) has nothing to hide. */
-      else if (S_ISDIR (st.st_mode) || (S_ISREG (st.st_mode) && (st.st_mode & 0444) != 0))
-        g_ptr_array_add (found, g_strconcat (S_ISDIR (st.st_mode) ? "d" : "f", path, NULL));
-    }
-  closedir (listing);
-}
-
-/* What others may not read in the host's `dir` and, at any depth, in the
- * directories below it that others may enter (not through links), at most
- * `limit` entries. Root in the sandbox is the host's uid 0 and owns most
- * of /etc: a 0600 file of root's two levels down (/etc/mysql/debian.cnf,
- * /etc/default/cacerts) is as secret as /etc/shadow. A launch builds its
- * layout twice (a dry view, then the sandbox) and the walks are thousands
- * of entries: done once a process. The host can change in between (a
- * device plugged in), no wider a window than the one before bwrap mounts. */
-static GPtrArray *
-unreadable_entries (const char *dir, int depth, guint limit)
-{
-  static GHashTable *walks;
-  g_autofree char *key = g_strdup_printf ("%d %u %s", depth, limit, dir);
-  GPtrArray *found;
-  int dir_fd;
-
-  if (walks == NULL)
-    walks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
-  found = g_hash_table_lookup (walks, key);
-  if (found != NULL)
-    return found;
-  found = g_ptr_array_new_with_free_func (g_free);
-  dir_fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir_fd >= 0)
-    collect_unreadable_at (dir_fd, "", depth, limit, found);
-  g_hash_table_insert (walks, g_steal_pointer (&key), found);
-  return found;
-}
-
-/* Hides `entries` (unreadable_entries') of a directory shown at `inside`:
+/* Hides `entries` (fp_unreadable_entries') of a directory shown at `inside`:
  * an empty tmpfs over a directory, an empty read-only file over a file.
  * Now, or (`sorted`) in their turn among the sorted mounts, after a bind
  * that is itself sorted. */
@@ -771,7 +689,9 @@ static gboolean
 add_host_etc (Builder *b, GError **error)
 {
   apply_mount (b, MOUNT_RO_BIND, "/etc", "/etc", FALSE);
-  return hide_entries (b, unreadable_entries ("/etc", ETC_HIDE_DEPTH, G_MAXUINT), "/etc", FALSE, error);
+  if (b->spec->checks_only)
+    return TRUE;
+  return hide_entries (b, fp_unreadable_entries ("/etc", ETC_HIDE_DEPTH, G_MAXUINT), "/etc", FALSE, error);
 }
 
 /* A runtime path that is /etc, or holds it, would be mounted read-only
@@ -1555,8 +1475,10 @@ add_user_dirs_file (Builder *b, const char *contents)
 static void
 hide_private_host_etc (Builder *b)
 {
+  if (b->spec->checks_only)
+    return;
   /* Sorted mounts only fail for data the caller gives: none here. */
-  hide_entries (b, unreadable_entries ("/etc", ETC_HIDE_DEPTH, G_MAXUINT), "/run/host/etc", TRUE, NULL);
+  hide_entries (b, fp_unreadable_entries ("/etc", ETC_HIDE_DEPTH, G_MAXUINT), "/run/host/etc", TRUE, NULL);
 }
 
 /* host-os, host-etc, and host (which implies both), laid out under
@@ -2512,7 +2434,7 @@ hide_root_only_sysfs (Builder *b, GError **error)
   guint shown = b->layers->len;
   guint hidden = 0;
 
-  if (getuid () != 0)
+  if (getuid () != 0 || b->spec->checks_only)
     return TRUE;
   set_grant (b, FALSE, "sandbox (what only root may read in /sys)");
   for (guint i = 0; i < shown; i++)
@@ -2526,7 +2448,7 @@ hide_root_only_sysfs (Builder *b, GError **error)
           fs.f_type != SYSFS_MAGIC || stat (layer->host_source, &st) != 0 || !S_ISDIR (st.st_mode))
         continue;
       /* One mount each: bwrap takes a bounded command line. */
-      entries = unreadable_entries (layer->host_source, SYS_HIDE_DEPTH, SYS_HIDE_MAX + 1);
+      entries = fp_unreadable_entries (layer->host_source, SYS_HIDE_DEPTH, SYS_HIDE_MAX + 1);
       hidden += entries->len;
       if (hidden > SYS_HIDE_MAX)
         {
@@ -2544,6 +2466,16 @@ hide_root_only_sysfs (Builder *b, GError **error)
         return FALSE;
     }
   return TRUE;
+}
+
+void
+fp_sandbox_prefetch (void)
+{
+  fp_unreadable_prefetch ("/etc", ETC_HIDE_DEPTH, G_MAXUINT);
+  if (getuid () != 0)
+    return;
+  for (guint i = 0; sys_dirs[i] != NULL; i++)
+    fp_unreadable_prefetch (sys_dirs[i], SYS_HIDE_DEPTH, SYS_HIDE_MAX + 1);
 }
 
 static gboolean

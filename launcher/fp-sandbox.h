@@ -32,6 +32,10 @@ typedef struct {
                                      * current one if the sandbox sees it, else home */
   const FpAppDirs   *app_dirs;      /* what the app's instances share, or NULL */
   gboolean           dry_run;       /* change nothing on the host */
+  gboolean           checks_only;   /* a dry view for the checks before a launch:
+                                     * what others may not read is not looked for
+                                     * (the build hides it; no check asks), so
+                                     * the walks go on meanwhile */
   gboolean           outlive_launcher; /* no --die-with-parent: the sandbox goes on
                                         * when the process that started fauxpak exits */
   FpClosure         *closure;       /* where runtime paths to be laid out
@@ -83,5 +87,10 @@ FpSandboxAccess fp_sandbox_view_access (const FpSandboxView *view,
  * GRANT is the option or profile entry it comes from, or what of
  * fauxpak's own it is (runtime, the app's own data, …). */
 char *fp_sandbox_view_describe (const FpSandboxView *view);
+
+/* Starts, on threads of their own, the walks of the host a launch's
+ * layout needs (what others may not read in /etc and, as root, sysfs),
+ * to overlap with reading the profile and asking the session. */
+void fp_sandbox_prefetch (void);
 
 G_END_DECLS
