@@ -2565,6 +2565,9 @@ fp_sandbox_build (const FpSandboxSpec *spec,
 
 out:
   builder_clear (&b);
+  /* Walks it did not need end too: no thread of theirs is left when the
+   * launcher forks and execs. */
+  fp_unreadable_join ();
   return ok;
 }
 

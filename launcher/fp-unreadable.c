@@ -239,3 +239,27 @@ fp_unreadable_entries (const char *dir, int depth, guint limit)
     }
   return walk->found;
 }
+
+void
+fp_unreadable_join (void)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  if (pool == NULL)
+    return;
+  /* Every walk whole first: a part queues more while it runs, which a
+   * pool being freed would refuse. */
+  g_hash_table_iter_init (&iter, walks);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Walk *walk = value;
+
+      g_mutex_lock (&walk->lock);
+      while (walk->pending != 0)
+        g_cond_wait (&walk->done, &walk->lock);
+      g_mutex_unlock (&walk->lock);
+    }
+  g_thread_pool_free (pool, FALSE, TRUE);
+  pool = NULL;
+}

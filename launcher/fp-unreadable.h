@@ -19,4 +19,7 @@ GPtrArray *fp_unreadable_entries (const char *dir, int depth, guint limit);
  * way: while the launcher reads the profile and asks the session. */
 void fp_unreadable_prefetch (const char *dir, int depth, guint limit);
 
+/* Waits for every walk started and ends the threads. */
+void fp_unreadable_join (void);
+
 G_END_DECLS
