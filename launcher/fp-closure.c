@@ -24,6 +24,8 @@ typedef struct {
 
 struct _FpClosure {
   GPtrArray *groups;      /* Group*, by first_arg */
+  gboolean   in_user_namespace;  /* of its own (a user's launcher) */
+  gboolean   entered;     /* the launcher is in its own namespaces */
 };
 
 static void
@@ -344,34 +346,75 @@ write_proc_file (const char *path, const char *text)
   return ok;
 }
 
-/* A mount namespace of our own, in a user namespace of our own unless we
- * are root; our uid and gid map to themselves, so bwrap, started inside,
- * sees the same user and makes the same sandbox. */
+/* A user namespace of our own, for a user (root needs none); our uid and
+ * gid map to themselves, so bwrap, started inside, sees the same user
+ * and makes the same sandbox. Where the kernel will not (no user
+ * namespaces, or a process of several threads) nothing changed and the
+ * closure is laid out one bind a path; a user namespace entered but not
+ * mapped is an error: nothing would work in it. */
 static gboolean
-enter_namespaces (void)
+enter_user_namespace (FpClosure *closure, GError **error)
 {
   uid_t uid = getuid ();
   gid_t gid = getgid ();
   g_autofree char *uid_map = g_strdup_printf ("%u %u 1\n", (unsigned) uid, (unsigned) uid);
   g_autofree char *gid_map = g_strdup_printf ("%u %u 1\n", (unsigned) gid, (unsigned) gid);
 
-  if (uid == 0)
-    return unshare (CLONE_NEWNS) == 0;
-  if (unshare (CLONE_NEWUSER | CLONE_NEWNS) != 0)
+  if (closure->in_user_namespace || uid == 0)
+    return TRUE;
+  if (unshare (CLONE_NEWUSER) != 0)
+    return TRUE;
+  if (!write_proc_file ("/proc/self/setgroups", "deny") ||
+      !write_proc_file ("/proc/self/uid_map", uid_map) ||
+      !write_proc_file ("/proc/self/gid_map", gid_map))
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, FP_ERROR, FP_ERROR_SANDBOX_SETUP,
+                   "cannot map the launcher's user into its own user namespace: %s", g_strerror (saved_errno));
+      return FALSE;
+    }
+  closure->in_user_namespace = TRUE;
+  return TRUE;
+}
+
+/* Then a mount namespace of our own: made last, so that it copies every
+ * mount the launch waited for (the document portal's, started by its
+ * first call). It takes a process of any number of threads. */
+static gboolean
+enter_namespaces (FpClosure *closure, GError **error)
+{
+  if (!enter_user_namespace (closure, error))
     return FALSE;
-  /* Past this point we are in the new namespaces: a failure leaves a
-   * namespace in which bwrap works as on the host. */
-  return write_proc_file ("/proc/self/setgroups", "deny") &&
-         write_proc_file ("/proc/self/uid_map", uid_map) &&
-         write_proc_file ("/proc/self/gid_map", gid_map);
+  if (getuid () != 0 && !closure->in_user_namespace)
+    return TRUE;
+  closure->entered = unshare (CLONE_NEWNS) == 0;
+  return TRUE;
 }
 
 static gboolean
-bwrap_is_setuid (FpBwrap *bwrap)
+is_setuid (const char *bwrap_path)
 {
   struct stat st;
 
-  return stat (g_ptr_array_index (bwrap->argv, 0), &st) != 0 || (st.st_mode & S_ISUID) != 0;
+  return stat (bwrap_path, &st) != 0 || (st.st_mode & S_ISUID) != 0;
+}
+
+gboolean
+fp_closure_enter_early (FpClosure          *closure,
+                        const char *const  *runtime_paths,
+                        const char         *bwrap_path,
+                        GError            **error)
+{
+  g_autoptr(GPtrArray) plan = NULL;
+
+  /* Root's mount namespace alone takes a process of any number of threads. */
+  if (getuid () == 0 || runtime_paths == NULL || is_setuid (bwrap_path))
+    return TRUE;
+  plan = fp_closure_plan (runtime_paths);
+  if (plan->len == 0)
+    return TRUE;
+  return enter_user_namespace (closure, error);
 }
 
 /* The seccomp program bwrap is to read from `fd`, a memfd of ours. */
@@ -451,14 +494,16 @@ fp_closure_apply (FpClosure  *closure,
   int sync_pipe[2];
   pid_t helper;
 
-  if (fp_closure_is_empty (closure) || bwrap_is_setuid (bwrap))
+  if (fp_closure_is_empty (closure) || is_setuid (g_ptr_array_index (bwrap->argv, 0)))
     return TRUE;
   seccomp_fd = find_seccomp_fd (bwrap);
   if (seccomp_fd < 0 || (program = read_program (seccomp_fd)) == NULL)
     return TRUE;
   if (mkdir (staging_dir, 0700) != 0 && errno != EEXIST)
     return TRUE;
-  if (!enter_namespaces () || !mount_staging (closure, staging_dir))
+  if (!enter_namespaces (closure, error))
+    return FALSE;
+  if (!closure->entered || !mount_staging (closure, staging_dir))
     return TRUE;
   if (pipe2 (sync_pipe, O_CLOEXEC) != 0)
     return TRUE;

@@ -48,6 +48,18 @@ void fp_closure_add_group (FpClosure  *closure,
 
 gboolean fp_closure_is_empty (const FpClosure *closure);
 
+/* At the start of a launch, while the launcher is one thread (GDBus and
+ * the walks of the host start threads): a user, not root, enters the
+ * user namespace fp_closure_apply needs when `runtime_paths` (or NULL) can
+ * be laid out together, for the kernel gives a process of several
+ * threads no user namespace. TRUE also when it did not (the layout is
+ * then one bind a path); FALSE with `error` when it left the launcher in
+ * a user namespace it could not map itself into. */
+gboolean fp_closure_enter_early (FpClosure          *closure,
+                                 const char *const  *runtime_paths,
+                                 const char         *bwrap_path,
+                                 GError            **error);
+
 /* Just before exec: enters the launcher's own mount namespace (and user
  * namespace, unless root), mounts the staging tmpfs under `staging_dir`
  * (a fresh directory of the launcher's own), starts the helper and

@@ -638,6 +638,11 @@ fp_run_exec (const FpProfile     *profile,
   bwrap_path = find_bwrap (error);
   if (bwrap_path == NULL)
     return FALSE;
+  /* Before the first thread; then the walks of the host, the longest
+   * part of a layout, go on while the rest is prepared. */
+  if (!fp_closure_enter_early (closure, (const char *const *) profile->runtime_paths, bwrap_path, error))
+    return FALSE;
+  fp_sandbox_prefetch ();
   /* Refused grants refuse before anything is made: no instance, no
    * proxy, no :create directory. */
   if (!check_program_and_grants (profile, args, resolver, error))

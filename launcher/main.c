@@ -316,8 +316,6 @@ command_run_or_info (int argc, char **argv, gboolean is_run)
   g_auto(GStrv) app_args = NULL;
   int status = 0;
 
-  /* The layout's walks of the host take longest: they start first. */
-  fp_sandbox_prefetch ();
   context = is_run
     ? make_option_context ("(PROFILE.json | APP-ID) [ARG…] | --app-id=ID -- COMMAND [ARG…]",
                            "Run an application in a sandbox that portals treat as a Flatpak.\n\n"

@@ -92,6 +92,23 @@ else
   check "the closure is one mount at the store, with one a path under it" \
     bash -c "grep -qx '$STORE' <<<'$mounts' && [ \$(grep -c '^$STORE/' <<<'$mounts') -ge $IN ]"
 fi
+# With a session bus the launcher has GDBus's thread when it lays out the
+# closure, and the kernel gives a process of several threads no user
+# namespace: a user's launcher enters its own before the first thread.
+if [ "$(stat -c %a "$(command -v bwrap)")" -lt 4000 ] && command -v dbus-daemon >/dev/null; then
+  dbus-daemon --config-file="$TESTS_DIR/portal/dbus-session.conf" --address="unix:path=$TEST_TMP/closure-bus" \
+    --nofork --nopidfile </dev/null >"$TEST_TMP/closure-bus.log" 2>&1 &
+  cleanup_kill $!
+  if wait_for '[ -S "$TEST_TMP/closure-bus" ]'; then
+    rm -f "$TEST_TMP/out/mounts"
+    DBUS_SESSION_BUS_ADDRESS=unix:path=$TEST_TMP/closure-bus \
+      "$FAUXPAK" run --filesystem="$TEST_TMP/out" "$TEST_TMP/profiles/closure.json"
+    check "  …and so it is with a session bus (a launcher of several threads)" \
+      bash -c "grep -qx '$STORE' '$TEST_TMP/out/mounts' && [ \$(grep -c '^$STORE/' '$TEST_TMP/out/mounts') -ge $IN ]"
+  else
+    not_ok "the private session bus did not start"
+  fi
+fi
 check "the host has no mount of the launcher's making" \
   bash -c "! cut -d' ' -f5 /proc/self/mountinfo | grep -x -e '$STORE' -e '$XDG_RUNTIME_DIR/.*'"
 closure_instances=$(instance_dirs)
