@@ -467,6 +467,31 @@ mount_staging (FpClosure *closure, const char *staging_dir)
   return TRUE;
 }
 
+/* The sandbox has the instance directory (its lock's) by a recursive
+ * bind, which carries the staging mounts along: an empty tmpfs, as the
+ * directory is on the host, covers their copy there, so that the paths
+ * are seen only where they are listed. Laid last among the mounts. */
+static void
+cover_staging (FpBwrap *bwrap, const char *staging_dir)
+{
+  g_autofree char *instance_dir = g_path_get_dirname (staging_dir);
+  g_autofree char *id = g_path_get_basename (instance_dir);
+  g_autofree char *inside = g_build_filename ("/run/flatpak/.flatpak", id, "closure", NULL);
+
+  /* Where the options end: "--chdir DIR --" (an environment value may be
+   * "--", a variable's name may not). */
+  for (guint i = 3; i < bwrap->argv->len; i++)
+    if (g_str_equal (g_ptr_array_index (bwrap->argv, i), "--") &&
+        g_str_equal (g_ptr_array_index (bwrap->argv, i - 2), "--chdir"))
+      {
+        g_ptr_array_insert (bwrap->argv, i, g_strdup (inside));
+        g_ptr_array_insert (bwrap->argv, i, g_strdup ("--tmpfs"));
+        g_ptr_array_insert (bwrap->argv, i, g_strdup ("0700"));
+        g_ptr_array_insert (bwrap->argv, i, g_strdup ("--perms"));
+        return;
+      }
+}
+
 /* Each group's binds, one a path, become one bind of its staging tmpfs:
  * read-write, as the directories bwrap makes in its own root are. */
 static void
@@ -538,5 +563,6 @@ fp_closure_apply (FpClosure  *closure,
     }
   close (sync_pipe[0]);
   rewrite_command_line (closure, bwrap);
+  cover_staging (bwrap, staging_dir);
   return TRUE;
 }

@@ -56,6 +56,7 @@ for p in '"${unlisted[*]##*/}"'; do
   [ -e "$1/$p" ] && echo "SEEN $p"
   mkdir "$1/$p" 2>/dev/null && [ -e "$1/$p/bin/data" ] && echo "REACHED $p"
 done > "$2/unlisted"
+find /run/flatpak/.flatpak -mindepth 2 -path "*/closure/*" > "$2/staging" 2>/dev/null
 true'
 write_profile "$TEST_TMP/profiles/closure.json" "[\"/usr/bin/sh\", \"-c\", $(printf '%s' "$PROBE" | /usr/bin/python3 -c 'import json,sys; print(json.dumps(sys.stdin.read()))'), \"probe\", \"$STORE\", \"$TEST_TMP/out\"]"
 
@@ -109,6 +110,8 @@ if [ "$(stat -c %a "$(command -v bwrap)")" -lt 4000 ] && command -v dbus-daemon 
     not_ok "the private session bus did not start"
   fi
 fi
+check "  …and nowhere else: no copy under the instance directory" \
+  bash -c "[ -e '$TEST_TMP/out/staging' ] && ! [ -s '$TEST_TMP/out/staging' ]"
 check "the host has no mount of the launcher's making" \
   bash -c "! cut -d' ' -f5 /proc/self/mountinfo | grep -x -e '$STORE' -e '$XDG_RUNTIME_DIR/.*'"
 closure_instances=$(instance_dirs)
