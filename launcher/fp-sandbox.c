@@ -2309,20 +2309,23 @@ protected_free (Protected *p)
 }
 
 /* `path` with the links of what exists of it resolved: where a missing
- * directory would be made. */
+ * directory would be made. Through the launch's resolver: the protected
+ * paths and fauxpak's own directories, most of them missing, share home
+ * and the runtime directory, which are then resolved once, not once for
+ * every missing level of each. */
 static char *
-real_path_below (const char *path)
+real_path_below (Builder *b, const char *path)
 {
+  const char *real = fp_resolver_realpath (b->resolver, path);
   g_autofree char *parent = NULL;
   g_autofree char *name = NULL;
   g_autofree char *real_parent = NULL;
-  char *real = realpath (path, NULL);  /* malloc'd: GLib's free is the system's */
 
   if (real != NULL || g_str_equal (path, "/"))
-    return real != NULL ? real : g_strdup ("/");
+    return g_strdup (real != NULL ? real : "/");
   parent = g_path_get_dirname (path);
   name = g_path_get_basename (path);
-  real_parent = real_path_below (parent);
+  real_parent = real_path_below (b, parent);
   return g_build_filename (real_parent, name, NULL);
 }
 
@@ -2336,7 +2339,7 @@ canonical_host_path (Builder *b, const char *path)
   if (real != NULL)
     return g_strdup (real);
   absolute = g_canonicalize_filename (path, "/");
-  return real_path_below (absolute);
+  return real_path_below (b, absolute);
 }
 
 static void
@@ -2420,7 +2423,7 @@ hidden_after (GPtrArray *layers, guint index, const char *inside)
 static gboolean
 check_grants_hide_protected (Builder *b, GError **error)
 {
-  g_autoptr(GPtrArray) protected = protected_host_paths (b);
+  g_autoptr(GPtrArray) protected = NULL;
 
   for (guint i = 0; i < b->layers->len; i++)
     {
@@ -2429,6 +2432,9 @@ check_grants_hide_protected (Builder *b, GError **error)
 
       if (!layer->from_profile || layer->host_source == NULL)
         continue;
+      /* Resolved at the first grant: a sandbox with none has nothing to judge. */
+      if (protected == NULL)
+        protected = protected_host_paths (b);
       source = canonical_host_path (b, layer->host_source);
       for (guint k = 0; k < protected->len; k++)
         {
@@ -2477,7 +2483,7 @@ hide_launcher_state (Builder *b)
       if (!b->spec->dry_run && layers_show (b->layers, dir) && g_mkdir_with_parents (dir, 0700) != 0 && !b->quiet)
         g_printerr ("fauxpak: cannot create %s: %s\n", dir, g_strerror (errno));
       /* Covered where it is: through the link too, then. */
-      real = real_path_below (dir);
+      real = real_path_below (b, dir);
       /* A grant of the directory itself is refused, not quietly emptied. */
       for (guint j = 0; j < b->layers->len && !named; j++)
         {
