@@ -25,6 +25,15 @@ fp_bwrap_new (const char *bwrap_path)
   return bwrap;
 }
 
+FpBwrap *
+fp_bwrap_new_scratch (void)
+{
+  FpBwrap *bwrap = fp_bwrap_new ("bwrap");
+
+  bwrap->scratch = TRUE;
+  return bwrap;
+}
+
 void
 fp_bwrap_free (FpBwrap *bwrap)
 {
@@ -81,8 +90,14 @@ fp_bwrap_add_data (FpBwrap    *bwrap,
   gsize length;
   const guint8 *bytes = g_bytes_get_data (data, &length);
   g_autofree char *fd_text = NULL;
-  int fd = memfd_create (name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+  int fd;
 
+  if (bwrap->scratch)
+    {
+      fp_bwrap_add_args (bwrap, option, "-1", dest, NULL);
+      return TRUE;
+    }
+  fd = memfd_create (name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
   if (fd < 0)
     {
       int saved_errno = errno;

@@ -2647,7 +2647,7 @@ fp_sandbox_view_new (const FpSandboxSpec *spec,
                      GError             **error)
 {
   FpSandboxSpec dry_spec = *spec;
-  g_autoptr(FpBwrap) scratch = fp_bwrap_new ("bwrap");
+  g_autoptr(FpBwrap) scratch = fp_bwrap_new_scratch ();
   FpSandboxView *view;
   Builder b;
 
