@@ -1899,8 +1899,8 @@ add_x11 (Builder *b, const char *granted_by, GError **error)
                     "reaching it needs --share=network\n", value);
     }
   fp_bwrap_set_env (b->bwrap, "DISPLAY", value);
-  cookies = fp_x11_xauthority_for (&display);
-  if (!fp_bwrap_add_data (b->bwrap, "--ro-bind-data", "Xauthority", cookies, "/run/flatpak/Xauthority", error))
+  cookies = fp_x11_xauthority_for (&display, error);
+  if (cookies == NULL || !fp_bwrap_add_data (b->bwrap, "--ro-bind-data", "Xauthority", cookies, "/run/flatpak/Xauthority", error))
     return FALSE;
   note_layer (b, MOUNT_DATA, NULL, "/run/flatpak/Xauthority", b->grant, FALSE);
   fp_bwrap_set_env (b->bwrap, "XAUTHORITY", "/run/flatpak/Xauthority");
