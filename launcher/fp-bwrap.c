@@ -25,6 +25,15 @@ fp_bwrap_new (const char *bwrap_path)
   return bwrap;
 }
 
+FpBwrap *
+fp_bwrap_new_scratch (void)
+{
+  FpBwrap *bwrap = fp_bwrap_new ("bwrap");
+
+  bwrap->scratch = TRUE;
+  return bwrap;
+}
+
 void
 fp_bwrap_free (FpBwrap *bwrap)
 {
@@ -81,8 +90,14 @@ fp_bwrap_add_data (FpBwrap    *bwrap,
   gsize length;
   const guint8 *bytes = g_bytes_get_data (data, &length);
   g_autofree char *fd_text = NULL;
-  int fd = memfd_create (name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+  int fd;
 
+  if (bwrap->scratch)
+    {
+      fp_bwrap_add_args (bwrap, option, "-1", dest, NULL);
+      return TRUE;
+    }
+  fd = memfd_create (name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
   if (fd < 0)
     {
       int saved_errno = errno;
@@ -156,25 +171,47 @@ fp_bwrap_set_env (FpBwrap *bwrap, const char *name, const char *value)
   g_ptr_array_add (bwrap->envp, g_strconcat (name, "=", value, NULL));
 }
 
+/* NAME=value entries by name: the first of a name, as getenv answers. */
+static GHashTable *
+index_environment (const char *const *entries, guint n_entries)
+{
+  GHashTable *index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (guint i = 0; i < n_entries && entries[i] != NULL; i++)
+    {
+      char *name = g_strndup (entries[i], strcspn (entries[i], "="));
+
+      if (g_hash_table_contains (index, name))
+        g_free (name);
+      else
+        g_hash_table_insert (index, name, (gpointer) (entries[i] + strlen (name) + (entries[i][strlen (name)] == '=')));
+    }
+  return index;
+}
+
 void
 fp_bwrap_add_env_args (FpBwrap *bwrap)
 {
   g_auto(GStrv) ours = g_get_environ ();
+  /* Looked up by name: both environments have dozens of entries. */
+  g_autoptr(GHashTable) our_values = index_environment ((const char *const *) ours, G_MAXUINT);
+  g_autoptr(GHashTable) app_values = index_environment ((const char *const *) bwrap->envp->pdata, bwrap->envp->len);
+  guint n_app = bwrap->envp->len;
 
-  for (guint i = 0; i < bwrap->envp->len; i++)
+  for (guint i = 0; i < n_app; i++)
     {
       const char *entry = g_ptr_array_index (bwrap->envp, i);
       g_autofree char *name = g_strndup (entry, strcspn (entry, "="));
       const char *value = entry + strlen (name) + 1;
 
-      if (g_strcmp0 (g_environ_getenv (ours, name), value) != 0)
+      if (g_strcmp0 (g_hash_table_lookup (our_values, name), value) != 0)
         fp_bwrap_add_args (bwrap, "--setenv", name, value, NULL);
     }
   for (guint i = 0; ours[i] != NULL; i++)
     {
       g_autofree char *name = g_strndup (ours[i], strcspn (ours[i], "="));
 
-      if (find_env (bwrap, name) < 0)
+      if (!g_hash_table_contains (app_values, name))
         fp_bwrap_add_args (bwrap, "--unsetenv", name, NULL);
     }
 }

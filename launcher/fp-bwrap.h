@@ -9,9 +9,13 @@ typedef struct {
   GPtrArray *argv;    /* char*, NULL-terminated once finished */
   GArray    *fds;     /* int fds owned here, passed through exec */
   GPtrArray *envp;    /* char* "NAME=value": the app's environment */
+  gboolean   scratch; /* never run: data gets no memfd (fp_bwrap_new_scratch) */
 } FpBwrap;
 
 FpBwrap *fp_bwrap_new (const char *bwrap_path);
+/* A command line built only to be looked at and thrown away (a dry view
+ * of the sandbox): fp_bwrap_add_data names fd -1 and makes no memfd. */
+FpBwrap *fp_bwrap_new_scratch (void);
 void     fp_bwrap_free (FpBwrap *bwrap);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FpBwrap, fp_bwrap_free)
 

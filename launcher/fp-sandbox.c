@@ -1821,8 +1821,8 @@ add_x11 (Builder *b, const char *granted_by, GError **error)
                     "reaching it needs --share=network\n", value);
     }
   fp_bwrap_set_env (b->bwrap, "DISPLAY", value);
-  cookies = fp_x11_xauthority_for (&display);
-  if (!fp_bwrap_add_data (b->bwrap, "--ro-bind-data", "Xauthority", cookies, "/run/flatpak/Xauthority", error))
+  cookies = fp_x11_xauthority_for (&display, error);
+  if (cookies == NULL || !fp_bwrap_add_data (b->bwrap, "--ro-bind-data", "Xauthority", cookies, "/run/flatpak/Xauthority", error))
     return FALSE;
   note_layer (b, MOUNT_DATA, NULL, "/run/flatpak/Xauthority", b->grant, FALSE);
   fp_bwrap_set_env (b->bwrap, "XAUTHORITY", "/run/flatpak/Xauthority");
@@ -2231,20 +2231,23 @@ protected_free (Protected *p)
 }
 
 /* `path` with the links of what exists of it resolved: where a missing
- * directory would be made. */
+ * directory would be made. Through the launch's resolver: the protected
+ * paths and fauxpak's own directories, most of them missing, share home
+ * and the runtime directory, which are then resolved once, not once for
+ * every missing level of each. */
 static char *
-real_path_below (const char *path)
+real_path_below (Builder *b, const char *path)
 {
+  const char *real = fp_resolver_realpath (b->resolver, path);
   g_autofree char *parent = NULL;
   g_autofree char *name = NULL;
   g_autofree char *real_parent = NULL;
-  char *real = realpath (path, NULL);  /* malloc'd: GLib's free is the system's */
 
   if (real != NULL || g_str_equal (path, "/"))
-    return real != NULL ? real : g_strdup ("/");
+    return g_strdup (real != NULL ? real : "/");
   parent = g_path_get_dirname (path);
   name = g_path_get_basename (path);
-  real_parent = real_path_below (parent);
+  real_parent = real_path_below (b, parent);
   return g_build_filename (real_parent, name, NULL);
 }
 
@@ -2258,7 +2261,7 @@ canonical_host_path (Builder *b, const char *path)
   if (real != NULL)
     return g_strdup (real);
   absolute = g_canonicalize_filename (path, "/");
-  return real_path_below (absolute);
+  return real_path_below (b, absolute);
 }
 
 static void
@@ -2342,7 +2345,7 @@ hidden_after (GPtrArray *layers, guint index, const char *inside)
 static gboolean
 check_grants_hide_protected (Builder *b, GError **error)
 {
-  g_autoptr(GPtrArray) protected = protected_host_paths (b);
+  g_autoptr(GPtrArray) protected = NULL;
 
   for (guint i = 0; i < b->layers->len; i++)
     {
@@ -2351,6 +2354,9 @@ check_grants_hide_protected (Builder *b, GError **error)
 
       if (!layer->from_profile || layer->host_source == NULL)
         continue;
+      /* Resolved at the first grant: a sandbox with none has nothing to judge. */
+      if (protected == NULL)
+        protected = protected_host_paths (b);
       source = canonical_host_path (b, layer->host_source);
       for (guint k = 0; k < protected->len; k++)
         {
@@ -2399,7 +2405,7 @@ hide_launcher_state (Builder *b)
       if (!b->spec->dry_run && layers_show (b->layers, dir) && g_mkdir_with_parents (dir, 0700) != 0 && !b->quiet)
         g_printerr ("fauxpak: cannot create %s: %s\n", dir, g_strerror (errno));
       /* Covered where it is: through the link too, then. */
-      real = real_path_below (dir);
+      real = real_path_below (b, dir);
       /* A grant of the directory itself is refused, not quietly emptied. */
       for (guint j = 0; j < b->layers->len && !named; j++)
         {
@@ -2576,7 +2582,7 @@ fp_sandbox_view_new (const FpSandboxSpec *spec,
                      GError             **error)
 {
   FpSandboxSpec dry_spec = *spec;
-  g_autoptr(FpBwrap) scratch = fp_bwrap_new ("bwrap");
+  g_autoptr(FpBwrap) scratch = fp_bwrap_new_scratch ();
   FpSandboxView *view;
   Builder b;
 

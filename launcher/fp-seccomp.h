@@ -14,9 +14,10 @@
 
 G_BEGIN_DECLS
 
-/* Builds the filter for `context` (its devel, multiarch, bluetooth and
- * canbus features loosen it) and returns a sealed memfd holding the
- * classic BPF program, positioned at its start, for bwrap --seccomp.
+/* Returns a sealed memfd holding the classic BPF program for `context`
+ * (its devel, multiarch, bluetooth and canbus features loosen it; the
+ * rules are fp-seccomp-rules.c's, compiled at build time), positioned at
+ * its start, for bwrap --seccomp.
  * The caller owns the fd. Returns -1 with `error` set on any failure:
  * there is no such thing as a sandbox without its filter. */
 int fp_seccomp_create_filter_fd (const FpContext *context,

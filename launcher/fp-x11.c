@@ -1,8 +1,10 @@
+#include "config.h"
 #include "fp-x11.h"
 #include "fp-error.h"
 
 #include <X11/Xauth.h>
 #include <fcntl.h>
+#include <gmodule.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -97,10 +99,59 @@ open_cookie_file (const char *path)
   return file;
 }
 
-GBytes *
-fp_x11_xauthority_for (const FpX11Display *display)
+/* libXau, loaded the first time a sandbox gets an X11 display: a launch
+ * without one (most, and every one of a Wayland session's apps) no longer
+ * pays for its loading. */
+typedef struct {
+  char  *(*file_name) (void);
+  Xauth *(*read_auth) (FILE *auth_file);
+  int    (*write_auth) (FILE *auth_file, Xauth *auth);
+  void   (*dispose_auth) (Xauth *auth);
+} XauFunctions;
+
+static const XauFunctions *
+load_xau (GError **error)
 {
-  const char *path = XauFileName ();
+  static XauFunctions xau;
+  static gboolean loaded;
+  const struct { const char *name; gpointer *function; } symbols[] = {
+    { "XauFileName", (gpointer *) &xau.file_name },
+    { "XauReadAuth", (gpointer *) &xau.read_auth },
+    { "XauWriteAuth", (gpointer *) &xau.write_auth },
+    { "XauDisposeAuth", (gpointer *) &xau.dispose_auth },
+  };
+  GModule *module;
+
+  if (loaded)
+    return &xau;
+  /* By its full path, as found at build time: no search a caller's
+   * environment could redirect. */
+  module = g_module_open (FAUXPAK_LIBXAU, G_MODULE_BIND_LOCAL);
+  if (module == NULL)
+    {
+      g_set_error (error, FP_ERROR, FP_ERROR_SANDBOX_SETUP,
+                   "cannot load libXau, which X11 needs for the display's cookies: %s", g_module_error ());
+      return NULL;
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (symbols); i++)
+    if (!g_module_symbol (module, symbols[i].name, symbols[i].function) || *symbols[i].function == NULL)
+      {
+        g_set_error (error, FP_ERROR, FP_ERROR_SANDBOX_SETUP,
+                     "cannot load libXau, which X11 needs for the display's cookies: %s", g_module_error ());
+        g_module_close (module);
+        return NULL;
+      }
+  /* Kept for the process: what it hands out stays valid. */
+  g_module_make_resident (module);
+  loaded = TRUE;
+  return &xau;
+}
+
+GBytes *
+fp_x11_xauthority_for (const FpX11Display *display, GError **error)
+{
+  const XauFunctions *xau = load_xau (error);
+  const char *path;
   g_autofree char *buffer = NULL;
   size_t length = 0;
   struct utsname names;
@@ -108,6 +159,9 @@ fp_x11_xauthority_for (const FpX11Display *display)
   FILE *output;
   Xauth *entry;
 
+  if (xau == NULL)
+    return NULL;
+  path = xau->file_name ();
   if (uname (&names) != 0 || path == NULL || (input = open_cookie_file (path)) == NULL)
     return g_bytes_new (NULL, 0);
   output = open_memstream (&buffer, &length);
@@ -116,7 +170,7 @@ fp_x11_xauthority_for (const FpX11Display *display)
       fclose (input);
       return g_bytes_new (NULL, 0);
     }
-  while ((entry = XauReadAuth (input)) != NULL)
+  while ((entry = xau->read_auth (input)) != NULL)
     {
       if (entry_opens (entry, display, names.nodename))
         {
@@ -128,9 +182,9 @@ fp_x11_xauthority_for (const FpX11Display *display)
               copy.address = names.nodename;
               copy.address_length = strlen (names.nodename);
             }
-          XauWriteAuth (output, &copy);
+          xau->write_auth (output, &copy);
         }
-      XauDisposeAuth (entry);
+      xau->dispose_auth (entry);
     }
   fclose (input);
   fclose (output);

@@ -25,7 +25,9 @@ gboolean fp_x11_parse_display (const char    *value,
  * ~/.Xauthority) that open `display` from this machine, and no other:
  * not another display's, not another machine's. A local cookie recorded
  * under an old hostname ($XAUTHLOCALHOSTNAME) is rewritten for the
- * current one. Empty when there is no file. */
-GBytes *fp_x11_xauthority_for (const FpX11Display *display);
+ * current one. Empty when there is no file; NULL with `error` set when
+ * libXau cannot be loaded. */
+GBytes *fp_x11_xauthority_for (const FpX11Display  *display,
+                               GError             **error);
 
 G_END_DECLS

@@ -1,7 +1,9 @@
+#include "config.h"
 #include "fp-flatpak-import.h"
 #include "fp-app-id.h"
 #include "fp-error.h"
 
+#include <gmodule.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
 #include <yaml.h>
@@ -21,7 +23,61 @@ static const char *const flatpak_only_options[] = {
 #define YAML_MAX_NODES 100000
 #define YAML_MAX_DEPTH 64
 
+/* libyaml, loaded the first time a YAML manifest is imported: no other
+ * launch needs it, and linked it cost every launch its loading. */
 typedef struct {
+  int          (*parser_initialize) (yaml_parser_t *parser);
+  void         (*parser_set_input_string) (yaml_parser_t *parser, const unsigned char *input, size_t size);
+  int          (*parser_load) (yaml_parser_t *parser, yaml_document_t *document);
+  void         (*parser_delete) (yaml_parser_t *parser);
+  yaml_node_t *(*document_get_node) (yaml_document_t *document, int index);
+  yaml_node_t *(*document_get_root_node) (yaml_document_t *document);
+  void         (*document_delete) (yaml_document_t *document);
+} YamlFunctions;
+
+static const YamlFunctions *
+load_libyaml (const char *path, GError **error)
+{
+  static YamlFunctions yaml;
+  static gboolean loaded;
+  const struct { const char *name; gpointer *function; } symbols[] = {
+    { "yaml_parser_initialize", (gpointer *) &yaml.parser_initialize },
+    { "yaml_parser_set_input_string", (gpointer *) &yaml.parser_set_input_string },
+    { "yaml_parser_load", (gpointer *) &yaml.parser_load },
+    { "yaml_parser_delete", (gpointer *) &yaml.parser_delete },
+    { "yaml_document_get_node", (gpointer *) &yaml.document_get_node },
+    { "yaml_document_get_root_node", (gpointer *) &yaml.document_get_root_node },
+    { "yaml_document_delete", (gpointer *) &yaml.document_delete },
+  };
+  GModule *module;
+
+  if (loaded)
+    return &yaml;
+  /* By its full path, as found at build time: no search a caller's
+   * environment could redirect. */
+  module = g_module_open (FAUXPAK_LIBYAML, G_MODULE_BIND_LOCAL);
+  if (module == NULL)
+    {
+      g_set_error (error, FP_ERROR, FP_ERROR_INVALID_PROFILE, "%s: cannot load libyaml to read it: %s",
+                   path, g_module_error ());
+      return NULL;
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (symbols); i++)
+    if (!g_module_symbol (module, symbols[i].name, symbols[i].function) || *symbols[i].function == NULL)
+      {
+        g_set_error (error, FP_ERROR, FP_ERROR_INVALID_PROFILE, "%s: cannot load libyaml to read it: %s",
+                     path, g_module_error ());
+        g_module_close (module);
+        return NULL;
+      }
+  /* Kept for the process: nothing of it is unloaded under a caller. */
+  g_module_make_resident (module);
+  loaded = TRUE;
+  return &yaml;
+}
+
+typedef struct {
+  const YamlFunctions *yaml;
   yaml_document_t *document;
   const char      *path;
   guint            nodes_left;
@@ -66,7 +122,7 @@ yaml_node_to_json (YamlConversion *conv, yaml_node_t *node, guint depth, GError 
         for (yaml_node_item_t *item = node->data.sequence.items.start;
              item < node->data.sequence.items.top; item++)
           {
-            JsonNode *element = yaml_node_to_json (conv, yaml_document_get_node (conv->document, *item),
+            JsonNode *element = yaml_node_to_json (conv, conv->yaml->document_get_node (conv->document, *item),
                                                    depth + 1, error);
 
             if (element == NULL)
@@ -85,12 +141,12 @@ yaml_node_to_json (YamlConversion *conv, yaml_node_t *node, guint depth, GError 
         for (yaml_node_pair_t *pair = node->data.mapping.pairs.start;
              pair < node->data.mapping.pairs.top; pair++)
           {
-            yaml_node_t *key = yaml_document_get_node (conv->document, pair->key);
+            yaml_node_t *key = conv->yaml->document_get_node (conv->document, pair->key);
             JsonNode *value;
 
             if (key == NULL || key->type != YAML_SCALAR_NODE)
               continue;
-            value = yaml_node_to_json (conv, yaml_document_get_node (conv->document, pair->value),
+            value = yaml_node_to_json (conv, conv->yaml->document_get_node (conv->document, pair->value),
                                        depth + 1, error);
             if (value == NULL)
               return NULL;
@@ -108,31 +164,34 @@ yaml_node_to_json (YamlConversion *conv, yaml_node_t *node, guint depth, GError 
 static JsonNode *
 load_yaml (const char *path, const char *contents, gsize length, GError **error)
 {
+  const YamlFunctions *yaml = load_libyaml (path, error);
   yaml_parser_t parser;
   yaml_document_t document;
   JsonNode *root = NULL;
 
-  if (!yaml_parser_initialize (&parser))
+  if (yaml == NULL)
+    return NULL;
+  if (!yaml->parser_initialize (&parser))
     {
       g_set_error (error, FP_ERROR, FP_ERROR_INVALID_PROFILE, "%s: cannot start the YAML parser", path);
       return NULL;
     }
-  yaml_parser_set_input_string (&parser, (const unsigned char *) contents, length);
-  if (!yaml_parser_load (&parser, &document))
+  yaml->parser_set_input_string (&parser, (const unsigned char *) contents, length);
+  if (!yaml->parser_load (&parser, &document))
     {
       g_set_error (error, FP_ERROR, FP_ERROR_INVALID_PROFILE, "%s:%zu:%zu: YAML error: %s",
                    path, parser.problem_mark.line + 1, parser.problem_mark.column + 1,
                    parser.problem ? parser.problem : "unknown");
-      yaml_parser_delete (&parser);
+      yaml->parser_delete (&parser);
       return NULL;
     }
   {
-    YamlConversion conv = { &document, path, YAML_MAX_NODES };
+    YamlConversion conv = { yaml, &document, path, YAML_MAX_NODES };
 
-    root = yaml_node_to_json (&conv, yaml_document_get_root_node (&document), 0, error);
+    root = yaml_node_to_json (&conv, yaml->document_get_root_node (&document), 0, error);
   }
-  yaml_document_delete (&document);
-  yaml_parser_delete (&parser);
+  yaml->document_delete (&document);
+  yaml->parser_delete (&parser);
   return root;
 }
 
