@@ -509,6 +509,8 @@ struct _FpDbusProxy {
   gint64       deadline;   /* monotonic time by which it must listen */
 };
 
+static gboolean wait_until_ready (int fd, gint64 deadline, GError **error);
+
 void
 fp_dbus_proxy_free (FpDbusProxy *proxy)
 {
@@ -516,8 +518,12 @@ fp_dbus_proxy_free (FpDbusProxy *proxy)
     return;
   if (proxy->sync_fd >= 0)
     {
-      /* Never handed to a sandbox: this proxy serves nobody. */
-      g_subprocess_force_exit (proxy->process);
+      /* Never handed to a sandbox: this proxy serves nobody. Killed (or
+       * its bwrap killed by --die-with-parent as we exit) while bwrap sets
+       * up, bwrap's child would wait for it forever, holding our stdout
+       * and stderr; once it is ready, the end of file on its --fd ends it. */
+      if (!wait_until_ready (proxy->sync_fd, proxy->deadline, NULL))
+        g_subprocess_force_exit (proxy->process);
       close (proxy->sync_fd);
     }
   g_object_unref (proxy->process);

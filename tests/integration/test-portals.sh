@@ -400,6 +400,12 @@ cat > "$TEST_TMP/required.json" <<JSON
 JSON
 check_status "with \"documents\": \"required\" it refuses (125)" 125 "$FAUXPAK" run "$TEST_TMP/required.json"
 check_output "  …saying why" "document portal is not available" "$FAUXPAK" run "$TEST_TMP/required.json"
+# Refused after its proxy was started: the proxy is not killed while its
+# bwrap sets up (bwrap's child would wait for it forever, holding the
+# caller's stdout), it ends once ready, with nothing left.
+for _ in 1 2 3 4 5 6 7 8 9 10; do "$FAUXPAK" run "$TEST_TMP/required.json" >/dev/null 2>&1; done
+check "  …and leaves no proxy behind, however soon it gives up" \
+  wait_for '! pgrep -u "$(id -u)" -f "$XDG_RUNTIME_DIR/.flatpak/[^ ]*/session-bus-proxy" >/dev/null'
 sed 's/required/off/' "$TEST_TMP/required.json" > "$TEST_TMP/off.json"
 check "with \"documents\": \"off\" it starts without a word about documents" \
   test -z "$("$FAUXPAK" run "$TEST_TMP/off.json" 2>&1 >/dev/null)"
