@@ -1,10 +1,10 @@
 #include "config.h"
 #include "fp-x11.h"
 #include "fp-error.h"
+#include "fp-module.h"
 
 #include <X11/Xauth.h>
 #include <fcntl.h>
-#include <gmodule.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -114,36 +114,16 @@ load_xau (GError **error)
 {
   static XauFunctions xau;
   static gboolean loaded;
-  const struct { const char *name; gpointer *function; } symbols[] = {
+  const FpModuleSymbol symbols[] = {
     { "XauFileName", (gpointer *) &xau.file_name },
     { "XauReadAuth", (gpointer *) &xau.read_auth },
     { "XauWriteAuth", (gpointer *) &xau.write_auth },
     { "XauDisposeAuth", (gpointer *) &xau.dispose_auth },
   };
-  GModule *module;
 
-  if (loaded)
-    return &xau;
-  /* By its full path, as found at build time: no search a caller's
-   * environment could redirect. */
-  module = g_module_open (FAUXPAK_LIBXAU, G_MODULE_BIND_LOCAL);
-  if (module == NULL)
-    {
-      g_set_error (error, FP_ERROR, FP_ERROR_SANDBOX_SETUP,
-                   "cannot load libXau, which X11 needs for the display's cookies: %s", g_module_error ());
-      return NULL;
-    }
-  for (gsize i = 0; i < G_N_ELEMENTS (symbols); i++)
-    if (!g_module_symbol (module, symbols[i].name, symbols[i].function) || *symbols[i].function == NULL)
-      {
-        g_set_error (error, FP_ERROR, FP_ERROR_SANDBOX_SETUP,
-                     "cannot load libXau, which X11 needs for the display's cookies: %s", g_module_error ());
-        g_module_close (module);
-        return NULL;
-      }
-  /* Kept for the process: what it hands out stays valid. */
-  g_module_make_resident (module);
-  loaded = TRUE;
+  if (!fp_module_load (FAUXPAK_LIBXAU, symbols, G_N_ELEMENTS (symbols), &loaded, FP_ERROR_SANDBOX_SETUP,
+                       "cannot load libXau, which X11 needs for the display's cookies", error))
+    return NULL;
   return &xau;
 }
 

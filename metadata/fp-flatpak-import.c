@@ -2,8 +2,8 @@
 #include "fp-flatpak-import.h"
 #include "fp-app-id.h"
 #include "fp-error.h"
+#include "fp-module.h"
 
-#include <gmodule.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
 #include <yaml.h>
@@ -40,7 +40,7 @@ load_libyaml (const char *path, GError **error)
 {
   static YamlFunctions yaml;
   static gboolean loaded;
-  const struct { const char *name; gpointer *function; } symbols[] = {
+  const FpModuleSymbol symbols[] = {
     { "yaml_parser_initialize", (gpointer *) &yaml.parser_initialize },
     { "yaml_parser_set_input_string", (gpointer *) &yaml.parser_set_input_string },
     { "yaml_parser_load", (gpointer *) &yaml.parser_load },
@@ -49,30 +49,11 @@ load_libyaml (const char *path, GError **error)
     { "yaml_document_get_root_node", (gpointer *) &yaml.document_get_root_node },
     { "yaml_document_delete", (gpointer *) &yaml.document_delete },
   };
-  GModule *module;
+  g_autofree char *what = g_strdup_printf ("%s: cannot load libyaml to read it", path);
 
-  if (loaded)
-    return &yaml;
-  /* By its full path, as found at build time: no search a caller's
-   * environment could redirect. */
-  module = g_module_open (FAUXPAK_LIBYAML, G_MODULE_BIND_LOCAL);
-  if (module == NULL)
-    {
-      g_set_error (error, FP_ERROR, FP_ERROR_INVALID_PROFILE, "%s: cannot load libyaml to read it: %s",
-                   path, g_module_error ());
-      return NULL;
-    }
-  for (gsize i = 0; i < G_N_ELEMENTS (symbols); i++)
-    if (!g_module_symbol (module, symbols[i].name, symbols[i].function) || *symbols[i].function == NULL)
-      {
-        g_set_error (error, FP_ERROR, FP_ERROR_INVALID_PROFILE, "%s: cannot load libyaml to read it: %s",
-                     path, g_module_error ());
-        g_module_close (module);
-        return NULL;
-      }
-  /* Kept for the process: nothing of it is unloaded under a caller. */
-  g_module_make_resident (module);
-  loaded = TRUE;
+  if (!fp_module_load (FAUXPAK_LIBYAML, symbols, G_N_ELEMENTS (symbols), &loaded, FP_ERROR_INVALID_PROFILE,
+                       what, error))
+    return NULL;
   return &yaml;
 }
 
