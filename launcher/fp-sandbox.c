@@ -652,6 +652,19 @@ add_run_host_files (Builder *b, GError **error)
   return TRUE;
 }
 
+/* What others may not read in `dir` (fp_unreadable_entries), for this
+ * build: none for the checks' dry view, which no hiding changes and
+ * which does not wait for the walks. */
+static GPtrArray *
+unreadable_for (Builder *b, const char *dir, int depth, guint limit)
+{
+  static GPtrArray *none;
+
+  if (b->spec->checks_only)
+    return none != NULL ? none : (none = g_ptr_array_new ());
+  return fp_unreadable_entries (dir, depth, limit);
+}
+
 /* Hides `entries` (fp_unreadable_entries') of a directory shown at `inside`:
  * an empty tmpfs over a directory, an empty read-only file over a file.
  * Now, or (`sorted`) in their turn among the sorted mounts, after a bind
@@ -689,9 +702,7 @@ static gboolean
 add_host_etc (Builder *b, GError **error)
 {
   apply_mount (b, MOUNT_RO_BIND, "/etc", "/etc", FALSE);
-  if (b->spec->checks_only)
-    return TRUE;
-  return hide_entries (b, fp_unreadable_entries ("/etc", ETC_HIDE_DEPTH, G_MAXUINT), "/etc", FALSE, error);
+  return hide_entries (b, unreadable_for (b, "/etc", ETC_HIDE_DEPTH, G_MAXUINT), "/etc", FALSE, error);
 }
 
 /* A runtime path that is /etc, or holds it, would be mounted read-only
@@ -1475,10 +1486,8 @@ add_user_dirs_file (Builder *b, const char *contents)
 static void
 hide_private_host_etc (Builder *b)
 {
-  if (b->spec->checks_only)
-    return;
   /* Sorted mounts only fail for data the caller gives: none here. */
-  hide_entries (b, fp_unreadable_entries ("/etc", ETC_HIDE_DEPTH, G_MAXUINT), "/run/host/etc", TRUE, NULL);
+  hide_entries (b, unreadable_for (b, "/etc", ETC_HIDE_DEPTH, G_MAXUINT), "/run/host/etc", TRUE, NULL);
 }
 
 /* host-os, host-etc, and host (which implies both), laid out under
@@ -2440,7 +2449,7 @@ hide_root_only_sysfs (Builder *b, GError **error)
   guint shown = b->layers->len;
   guint hidden = 0;
 
-  if (getuid () != 0 || b->spec->checks_only)
+  if (getuid () != 0)
     return TRUE;
   set_grant (b, FALSE, "sandbox (what only root may read in /sys)");
   for (guint i = 0; i < shown; i++)
@@ -2454,7 +2463,7 @@ hide_root_only_sysfs (Builder *b, GError **error)
           fs.f_type != SYSFS_MAGIC || stat (layer->host_source, &st) != 0 || !S_ISDIR (st.st_mode))
         continue;
       /* One mount each: bwrap takes a bounded command line. */
-      entries = fp_unreadable_entries (layer->host_source, SYS_HIDE_DEPTH, SYS_HIDE_MAX + 1);
+      entries = unreadable_for (b, layer->host_source, SYS_HIDE_DEPTH, SYS_HIDE_MAX + 1);
       hidden += entries->len;
       if (hidden > SYS_HIDE_MAX)
         {

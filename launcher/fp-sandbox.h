@@ -90,7 +90,7 @@ char *fp_sandbox_view_describe (const FpSandboxView *view);
 
 /* Starts, on threads of their own, the walks of the host a launch's
  * layout needs (what others may not read in /etc and, as root, sysfs),
- * to overlap with reading the profile and asking the session. */
+ * to overlap with making the instance and asking the session. */
 void fp_sandbox_prefetch (void);
 
 G_END_DECLS

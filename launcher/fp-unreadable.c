@@ -16,8 +16,6 @@
 #define WALK_SPLIT_LEVELS 1
 
 typedef struct {
-  char      *dir;
-  int        depth;
   guint      limit;
   GMutex     lock;
   GCond      done;
@@ -41,7 +39,6 @@ static GThreadPool *pool;
 static void
 walk_free (Walk *walk)
 {
-  g_free (walk->dir);
   g_mutex_clear (&walk->lock);
   g_cond_clear (&walk->done);
   g_ptr_array_unref (walk->found);
@@ -165,8 +162,6 @@ start_walk (const char *dir, int depth, guint limit)
   if (pool == NULL)
     pool = g_thread_pool_new (run_part, NULL, WALK_THREADS, TRUE, NULL);
   walk = g_new0 (Walk, 1);
-  walk->dir = g_strdup (dir);
-  walk->depth = depth;
   walk->limit = limit;
   g_mutex_init (&walk->lock);
   g_cond_init (&walk->done);

@@ -16,7 +16,7 @@ G_BEGIN_DECLS
 GPtrArray *fp_unreadable_entries (const char *dir, int depth, guint limit);
 
 /* Starts that walk now, for fp_unreadable_entries to find done or under
- * way: while the launcher reads the profile and asks the session. */
+ * way: while the launcher makes the instance and asks the session. */
 void fp_unreadable_prefetch (const char *dir, int depth, guint limit);
 
 /* Waits for every walk started and ends the threads. */
