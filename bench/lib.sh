@@ -69,8 +69,10 @@ ratio () {
     "$1" "$2" "$3"
 }
 
-# verdict VALUE <=|>= TARGET
+# verdict VALUE <=|>=|vs TARGET: "vs" for a floor, measured to show what
+# bounds a target (bench/run-bench-floors.sh), not a target of its own.
 verdict () {
+  [ "$2" = vs ] && { echo floor; return; }
   [ -n "$1" ] || { echo "NOT met"; return; }
   awk -v v="$1" -v t="$3" -v op="$2" 'BEGIN { exit !(op == "<=" ? v <= t : v >= t) }' && echo met || echo "NOT met"
 }

@@ -11,6 +11,9 @@
 #   closure    a runtime of 400 paths against one of 1 (run-bench-closure.sh)
 #   desktop    fc-match and a GTK app's first window (run-bench-desktop.sh)
 #   launcher   peak RSS, 50 concurrent launches (run-bench-launcher.sh)
+#   floors     what bounds the rows above: the launcher's libraries alone,
+#              two sandboxes set up at once, the proxy's own bwrap
+#              (run-bench-floors.sh); their verdict is "floor"
 #   bench/run-bench.sh [BUILD_DIR]     (default: build; built if missing)
 # BENCH_RUNS (default 100) runs per command (the slower rows take fewer),
 # BENCH_ONLY="plain closure …" runs only those parts.
@@ -18,7 +21,7 @@ set -euo pipefail
 BUILD_DIR=${1:-$(cd "$(dirname "$0")/.." && pwd)/build}
 # shellcheck source=bench/lib.sh
 . "$(dirname "$0")/lib.sh"
-PARTS=${BENCH_ONLY:-plain full closure desktop launcher}
+PARTS=${BENCH_ONLY:-plain full closure desktop launcher floors}
 
 work=$(mktemp -d /tmp/fauxpak-bench.XXXXXX)
 trap 'cd /; bench_rm_work "$work"' EXIT
@@ -52,6 +55,7 @@ wants full && "$BENCH_DIR/run-bench-portals.sh" "$BUILD_DIR"
 wants closure && "$BENCH_DIR/run-bench-closure.sh" "$BUILD_DIR"
 wants desktop && "$BENCH_DIR/run-bench-desktop.sh" "$BUILD_DIR"
 wants launcher && "$BENCH_DIR/run-bench-launcher.sh" "$BUILD_DIR"
+wants floors && "$BENCH_DIR/run-bench-floors.sh" "$BUILD_DIR"
 
 say ""
 say "=== launch speed (issue 12): $(date -u +%FT%TZ), load $(cut -d' ' -f1-3 /proc/loadavg) ==="

@@ -1,0 +1,142 @@
+#!/bin/bash
+# The floors under issue 12's targets, measured in the same run as the
+# rows they bound (each timed alternately against its reference):
+#  1. the launcher's libraries alone: a program that links exactly what
+#     the fauxpak launcher links (GLib, GObject, GIO, GModule, json-glib)
+#     and calls one function of each, against /bin/true; its time over
+#     /bin/true against what the plain row allows fauxpak over bare bwrap
+#     (0.15 × bare bwrap), and its peak RSS against the 4 MB target.
+#  2. two sandboxes set up at once (bwrap with the plain row's command
+#     line, twice in parallel) against one after the other: the share of
+#     a sandbox's set-up another can overlap here, the most that laying
+#     out the app's sandbox while the proxy's comes up can save.
+#  3. xdg-dbus-proxy in the bwrap fauxpak runs it in (as Flatpak does)
+#     against the bare proxy, each from start to its ready byte, on a
+#     private dbus-daemon: what the full row's floor leaves out.
+#   bench/run-bench-floors.sh [BUILD_DIR]   (default: build; built if missing)
+set -euo pipefail
+BUILD_DIR=${1:-$(cd "$(dirname "$0")/.." && pwd)/build}
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
+APP=org.fauxpak.Bench
+
+work=$(mktemp -d /tmp/fauxpak-bench-floors.XXXXXX)
+bus_pid=
+cleanup () {
+  [ -n "$bus_pid" ] && kill "$bus_pid" 2>/dev/null
+  cd /
+  bench_rm_work "$work"
+}
+trap cleanup EXIT
+bench_home "$work"
+
+# --- 1. the libraries -------------------------------------------------------
+cat > "$work/floor.c" <<'C'
+#include <gio/gio.h>
+#include <gio/gunixfdlist.h>
+#include <gmodule.h>
+#include <json-glib/json-glib.h>
+
+int
+main (void)
+{
+  GOptionContext *context = g_option_context_new (NULL);
+  GUnixFDList *fds = g_unix_fd_list_new ();
+  JsonParser *parser = json_parser_new ();
+
+  json_parser_load_from_data (parser, "{\"app-id\": \"org.example.Floor\"}", -1, NULL);
+  (void) g_module_supported ();
+  g_object_unref (parser);
+  g_object_unref (fds);
+  g_option_context_free (context);
+  return 0;
+}
+C
+floor_built=
+# shellcheck disable=SC2046  # pkg-config's flags, one word each
+if command -v cc >/dev/null && command -v pkg-config >/dev/null &&
+   cc -O2 -o "$work/floor" "$work/floor.c" \
+     $(pkg-config --cflags --libs glib-2.0 gobject-2.0 gio-unix-2.0 gmodule-2.0 json-glib-1.0) 2>"$work/cc.log"; then
+  floor_built=1
+else
+  cat "$work/cc.log" >&2 2>/dev/null || true
+  record_skip "launcher's libraries alone" "cc or pkg-config (and the -dev packages) are needed to build the floor program"
+fi
+
+# The plain row's command line, replayed (as run-bench.sh does).
+"$FAUXPAK" run --app-id=$APP -- /bin/true
+mkdir -p "$work/data"
+mapfile -t argv < <("$FAUXPAK" info --show-bwrap --bwrap-data-dir="$work/data" --app-id=$APP -- /bin/true | replayable_argv $APP)
+bare=$(printf '%q ' "${argv[@]}")
+for fd_file in "$work/data"/*; do
+  [ -e "$fd_file" ] && bare+=" $(basename "$fd_file")<$(printf '%q' "$fd_file")"
+done
+
+if [ -n "$floor_built" ]; then
+  say "libraries: $(ldd "$work/floor" | awk '{print $1}' | tr '\n' ' ')"
+  measure "$work/libs.json" "$RUNS" "true=/bin/true" "libraries=$work/floor" "bare bwrap=$bare"
+  over=$("$PYTHON" -c 'import json, sys; r = json.load(open(sys.argv[1]))["commands"]; print("%.2f" % ((r["libraries"]["mean"] - r["true"]["mean"]) * 1000))' "$work/libs.json")
+  allowed=$("$PYTHON" -c 'import json, sys; r = json.load(open(sys.argv[1]))["commands"]; print("%.2f" % (r["bare bwrap"]["mean"] * 0.15 * 1000))' "$work/libs.json")
+  record "floor: the launcher's libraries alone, ms over /bin/true" "$over" vs "$allowed" \
+    "$(stat_ms "$work/libs.json" libraries) ms vs /bin/true $(stat_ms "$work/libs.json" true) ms, against the $allowed ms the plain row allows fauxpak over bare bwrap ($(stat_ms "$work/libs.json" "bare bwrap") ms)"
+  if [ -x /usr/bin/time ]; then
+    max_kib=0
+    for _ in 1 2 3 4 5; do
+      kib=$(/usr/bin/time -f %M "$work/floor" 2>&1 >/dev/null | tail -1)
+      [ "$kib" -gt "$max_kib" ] && max_kib=$kib
+    done
+    record "floor: the launcher's libraries alone, peak RSS" "$(awk -v k="$max_kib" 'BEGIN { printf "%.2f", k / 1024 }')" vs "4 MB" \
+      "max RSS $max_kib KiB of 5 runs of a program that only loads them, against the 4 MB target"
+  else
+    record_skip "floor: the launcher's libraries alone, peak RSS" "/usr/bin/time (package time) is not installed"
+  fi
+fi
+
+# --- 2. two sandboxes at once -------------------------------------------------
+printf '%s\n' "$bare" > "$work/bare.sh"
+measure "$work/overlap.json" "$(( RUNS < 60 ? RUNS : 60 ))" \
+  "one after the other=bash $work/bare.sh && bash $work/bare.sh" \
+  "at once=bash $work/bare.sh & bash $work/bare.sh; wait" \
+  "one=bash $work/bare.sh"
+record "floor: two sandboxes set up at once vs one after the other" \
+  "$(ratio "$work/overlap.json" "at once" "one after the other")" vs 0.5 \
+  "$(stat_ms "$work/overlap.json" "at once") ms vs $(stat_ms "$work/overlap.json" "one after the other") ms (one alone $(stat_ms "$work/overlap.json" one) ms; 0.5 would be a full overlap)"
+
+# --- 3. the proxy's own sandbox -----------------------------------------------
+if ! command -v dbus-daemon >/dev/null || ! command -v xdg-dbus-proxy >/dev/null; then
+  record_skip "floor: xdg-dbus-proxy in its bwrap vs bare" "dbus-daemon and xdg-dbus-proxy are needed"
+else
+  cc -O2 -o "$work/proxy-ready" "$BENCH_DIR/proxy-ready.c"
+  dbus-daemon --session --fork --print-address=3 --print-pid=4 3>"$work/bus.address" 4>"$work/bus.pid"
+  bus_pid=$(cat "$work/bus.pid")
+  DBUS_SESSION_BUS_ADDRESS=$(head -1 "$work/bus.address")
+  export DBUS_SESSION_BUS_ADDRESS
+  mkdir -p "$work/instance"
+  mapfile -t wrapped < <("$FAUXPAK" info --show-dbus-proxy --app-id=$APP -- /bin/true)
+  # The instance fauxpak would make, and the .flatpak-info its bwrap gets
+  # at fd 7 (--ro-bind-data 7), are made here; the ready byte goes to fd 3.
+  printf '[Application]\nname=%s\n' "$APP" > "$work/flatpak-info"
+  instance_dir=$XDG_RUNTIME_DIR/.flatpak/'<instance-id>'
+  proxy=()
+  in_proxy=
+  for arg in "${wrapped[@]}"; do
+    arg=${arg//"$instance_dir"/$work/instance}
+    if [ -n "$in_proxy" ]; then proxy+=("$arg"); fi
+    [ "$arg" = -- ] && in_proxy=1
+  done
+  wrapped_q=
+  for arg in "${wrapped[@]}"; do
+    arg=${arg//"$instance_dir"/$work/instance}
+    wrapped_q+="$(printf '%q' "$arg") "
+    if [ "$arg" = "${proxy[0]}" ]; then wrapped_q+="--fd=3 "; fi
+  done
+  bare_proxy="$(printf '%q ' "${proxy[0]}") --fd=3 $(printf '%q ' "${proxy[@]:1}")"
+  say "bare proxy:    $bare_proxy"
+  say "wrapped proxy: $wrapped_q"
+  measure "$work/proxy.json" "$RUNS" \
+    "bare proxy=rm -f $work/instance/*; $work/proxy-ready $bare_proxy" \
+    "proxy in its bwrap=rm -f $work/instance/*; $work/proxy-ready $wrapped_q 7<$work/flatpak-info"
+  record "floor: xdg-dbus-proxy in its bwrap vs bare, start to ready" \
+    "$(ratio "$work/proxy.json" "proxy in its bwrap" "bare proxy")" vs 1.0 \
+    "$(stat_ms "$work/proxy.json" "proxy in its bwrap") ms vs $(stat_ms "$work/proxy.json" "bare proxy") ms (the full row's floor runs the proxy bare; Flatpak and fauxpak sandbox it)"
+fi
