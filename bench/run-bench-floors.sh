@@ -23,7 +23,9 @@ APP=org.fauxpak.Bench
 work=$(mktemp -d /tmp/fauxpak-bench-floors.XXXXXX)
 bus_pid=
 cleanup () {
-  [ -n "$bus_pid" ] && kill "$bus_pid" 2>/dev/null
+  # Only the bus this script started, and reaped before its socket's
+  # directory goes.
+  if [ -n "$bus_pid" ]; then kill "$bus_pid" 2>/dev/null || true; wait "$bus_pid" 2>/dev/null || true; fi
   cd /
   bench_rm_work "$work"
 }
@@ -103,14 +105,23 @@ record "floor: two sandboxes set up at once vs one after the other" \
   "$(stat_ms "$work/overlap.json" "at once") ms vs $(stat_ms "$work/overlap.json" "one after the other") ms (one alone $(stat_ms "$work/overlap.json" one) ms; 0.5 would be a full overlap)"
 
 # --- 3. the proxy's own sandbox -----------------------------------------------
+PROXY_ROW="floor: xdg-dbus-proxy in its bwrap vs bare, start to ready"
 if ! command -v dbus-daemon >/dev/null || ! command -v xdg-dbus-proxy >/dev/null; then
-  record_skip "floor: xdg-dbus-proxy in its bwrap vs bare" "dbus-daemon and xdg-dbus-proxy are needed"
+  record_skip "$PROXY_ROW" "dbus-daemon and xdg-dbus-proxy are needed"
+elif ! command -v cc >/dev/null || ! cc -O2 -o "$work/proxy-ready" "$BENCH_DIR/proxy-ready.c" 2>"$work/cc-ready.log"; then
+  cat "$work/cc-ready.log" >&2 2>/dev/null || true
+  record_skip "$PROXY_ROW" "cc is needed to build bench/proxy-ready.c"
 else
-  cc -O2 -o "$work/proxy-ready" "$BENCH_DIR/proxy-ready.c"
-  dbus-daemon --session --fork --print-address=3 --print-pid=4 3>"$work/bus.address" 4>"$work/bus.pid"
-  bus_pid=$(cat "$work/bus.pid")
-  DBUS_SESSION_BUS_ADDRESS=$(head -1 "$work/bus.address")
-  export DBUS_SESSION_BUS_ADDRESS
+  # A private bus as the full row's (tests/portal/dbus-session.conf: no
+  # service directory, so nothing of the host's is activated, and no
+  # accessibility bus: the proxy serves this one bus, as in the full row).
+  dbus-daemon --config-file="$SOURCE_DIR/tests/portal/dbus-session.conf" \
+    --address="unix:path=$work/bus" --nofork --nopidfile --print-address=3 \
+    3>"$work/bus.address" </dev/null >"$work/bus.log" 2>&1 &
+  bus_pid=$!
+  for _ in $(seq 100); do [ -s "$work/bus.address" ] && break; sleep 0.1; done
+  [ -s "$work/bus.address" ] || { cat "$work/bus.log" >&2; bench_die "the private dbus-daemon did not start"; }
+  export DBUS_SESSION_BUS_ADDRESS=unix:path=$work/bus
   mkdir -p "$work/instance"
   mapfile -t wrapped < <("$FAUXPAK" info --show-dbus-proxy --app-id=$APP -- /bin/true)
   # The instance fauxpak would make, and the .flatpak-info its bwrap gets
@@ -130,13 +141,16 @@ else
     wrapped_q+="$(printf '%q' "$arg") "
     if [ "$arg" = "${proxy[0]}" ]; then wrapped_q+="--fd=3 "; fi
   done
+  if [ "$(basename "${proxy[0]:-}")" != xdg-dbus-proxy ] || [ "${proxy[1]:-}" != "$DBUS_SESSION_BUS_ADDRESS" ]; then
+    bench_die "unexpected --show-dbus-proxy output (not one proxy for the private bus): ${wrapped[*]}"
+  fi
   bare_proxy="$(printf '%q ' "${proxy[0]}") --fd=3 $(printf '%q ' "${proxy[@]:1}")"
   say "bare proxy:    $bare_proxy"
   say "wrapped proxy: $wrapped_q"
   measure "$work/proxy.json" "$RUNS" \
     "bare proxy=rm -f $work/instance/*; $work/proxy-ready $bare_proxy" \
     "proxy in its bwrap=rm -f $work/instance/*; $work/proxy-ready $wrapped_q 7<$work/flatpak-info"
-  record "floor: xdg-dbus-proxy in its bwrap vs bare, start to ready" \
+  record "$PROXY_ROW" \
     "$(ratio "$work/proxy.json" "proxy in its bwrap" "bare proxy")" vs 1.0 \
     "$(stat_ms "$work/proxy.json" "proxy in its bwrap") ms vs $(stat_ms "$work/proxy.json" "bare proxy") ms (the full row's floor runs the proxy bare; Flatpak and fauxpak sandbox it)"
 fi
