@@ -21,7 +21,12 @@ set -euo pipefail
 BUILD_DIR=${1:-$(cd "$(dirname "$0")/.." && pwd)/build}
 # shellcheck source=bench/lib.sh
 . "$(dirname "$0")/lib.sh"
-PARTS=${BENCH_ONLY:-plain full closure desktop launcher floors}
+ALL_PARTS="plain full closure desktop launcher floors"
+PARTS=${BENCH_ONLY:-$ALL_PARTS}
+# A misspelt part would leave its rows out of the table without a word.
+for part in $PARTS; do
+  [[ " $ALL_PARTS " == *" $part "* ]] || bench_die "BENCH_ONLY: no part \"$part\" (the parts: $ALL_PARTS)"
+done
 
 work=$(mktemp -d /tmp/fauxpak-bench.XXXXXX)
 trap 'cd /; bench_rm_work "$work"' EXIT
