@@ -154,8 +154,21 @@ else
   mkdir -p "$work/instance"
   mapfile -t wrapped < <("$FAUXPAK" info --show-dbus-proxy --app-id=$APP -- /bin/true)
   # The instance fauxpak would make, and the .flatpak-info its bwrap gets
-  # at fd 7 (--ro-bind-data 7), are made here; the ready byte goes to fd 3.
+  # (--ro-bind-data FD: fauxpak's next free fd, which varies with what it
+  # has open), are made here; the ready byte goes to fd 3.
   printf '[Application]\nname=%s\n' "$APP" > "$work/flatpak-info"
+  info_fd=
+  for ((i = 0; i + 2 < ${#wrapped[@]}; i++)); do
+    [ "${wrapped[i]}" = -- ] && break
+    case ${wrapped[i]} in
+      --ro-bind-data) if [ "${wrapped[i+2]}" = /.flatpak-info ]; then info_fd=${wrapped[i+1]}; else unfed=1; fi ;;
+      --*-data|--file|--*-fd|--seccomp) unfed=1 ;;
+    esac
+    [ -z "${unfed:-}" ] || bench_die "the proxy's bwrap takes an fd the bench does not feed: ${wrapped[*]}"
+  done
+  case $info_fd in
+    ''|3|*[!0-9]*) bench_die "no usable --ro-bind-data FD /.flatpak-info in the proxy's bwrap: ${wrapped[*]}" ;;
+  esac
   instance_dir=$XDG_RUNTIME_DIR/.flatpak/'<instance-id>'
   proxy=()
   in_proxy=
@@ -178,7 +191,7 @@ else
   say "wrapped proxy: $wrapped_q"
   measure "$work/proxy.json" "$RUNS" \
     "bare proxy=rm -f $work/instance/*; $work/proxy-ready $bare_proxy" \
-    "proxy in its bwrap=rm -f $work/instance/*; $work/proxy-ready $wrapped_q 7<$work/flatpak-info"
+    "proxy in its bwrap=rm -f $work/instance/*; $work/proxy-ready $wrapped_q $info_fd<$work/flatpak-info"
   record "$PROXY_ROW" \
     "$(ratio "$work/proxy.json" "proxy in its bwrap" "bare proxy")" vs 1.0 \
     "$(stat_ms "$work/proxy.json" "proxy in its bwrap") ms vs $(stat_ms "$work/proxy.json" "bare proxy") ms (the full row's floor runs the proxy bare; Flatpak and fauxpak sandbox it)"
