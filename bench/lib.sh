@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # its variables are for the scripts that source it
 # Shared by the bench/ scripts: where fauxpak is, a private HOME and
 # XDG_RUNTIME_DIR, alternate timing (bench/alternate.py) and the results
 # table that bench/run-bench.sh prints. Source it from a bench script after

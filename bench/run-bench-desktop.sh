@@ -76,7 +76,7 @@ done
 export DISPLAY=:$display NO_AT_BRIDGE=1 GDK_BACKEND=x11
 gui="$PYTHON $work/gui/first-window.py"
 sandboxed="$FAUXPAK run --app-id=$APP --socket=x11 --filesystem=$work/gui:ro -- $gui"
-$gui && $sandboxed || bench_die "the GTK app did not run (bare or sandboxed)"
+if ! $gui || ! $sandboxed; then bench_die "the GTK app did not run (bare or sandboxed)"; fi
 say "check: the GTK app shows a window on $DISPLAY bare and sandboxed"
 measure "$work/gui.json" "$DESKTOP_RUNS" "bare=$gui" "sandboxed=$sandboxed"
 record "$GUI_ROW" "$(ratio "$work/gui.json" sandboxed bare)" "<=" 1.1 \

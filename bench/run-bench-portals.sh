@@ -262,10 +262,11 @@ int main (int argc, char **argv)
   return 0;
 }
 C
-  flatpak_app_static_binary "$src/bench-true.c" "$fp/bin/bench-true" &&
-    flatpak_app_runtime $FLATPAK_RUNTIME "$fp/bin/bench-true" &&
-    flatpak_app_build $FLATPAK_APP $FLATPAK_RUNTIME "$fp/bin/bench-true" ||
-    { flatpak_skip=$FLATPAK_APP_ERROR; return 1; }
+  if ! { flatpak_app_static_binary "$src/bench-true.c" "$fp/bin/bench-true" &&
+         flatpak_app_runtime $FLATPAK_RUNTIME "$fp/bin/bench-true" &&
+         flatpak_app_build $FLATPAK_APP $FLATPAK_RUNTIME "$fp/bin/bench-true"; }; then
+    flatpak_skip=$FLATPAK_APP_ERROR; return 1
+  fi
   if [ -e "$src/$FLATPAK_RUNTIME/files/bin/ldconfig" ]; then
     say "flatpak runtime: static true + ldconfig (flatpak keeps an ld.so.cache for the app)"
   else
