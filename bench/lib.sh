@@ -70,10 +70,12 @@ ratio () {
     "$1" "$2" "$3"
 }
 
-# verdict VALUE <=|>=|vs TARGET: "vs" for a floor, measured to show what
-# bounds a target (bench/run-bench-floors.sh), not a target of its own.
+# verdict VALUE <=|>=|vs|info TARGET: "vs" for a floor, measured to show
+# what bounds a target (bench/run-bench-floors.sh), not a target of its
+# own; "info" for a row that only splits another's cost (no target).
 verdict () {
   [ "$2" = vs ] && { echo floor; return; }
+  [ "$2" = info ] && { echo info; return; }
   [ -n "$1" ] || { echo "NOT met"; return; }
   awk -v v="$1" -v t="$3" -v op="$2" 'BEGIN { exit !(op == "<=" ? v <= t : v >= t) }' && echo met || echo "NOT met"
 }
@@ -81,8 +83,10 @@ verdict () {
 # record ROW VALUE OP TARGET DETAIL: one line of the table run-bench.sh
 # prints (to BENCH_RESULTS when set), and on our output now.
 record () {
-  local row=$1 value=$2 op=$3 target=$4 detail=$5 line
-  line=$(printf '%s\t%s\t%s %s\t%s\t%s' "$row" "$value" "$op" "$target" "$(verdict "$value" "$op" "${target%%[!0-9.]*}")" "$detail")
+  local row=$1 value=$2 op=$3 target=$4 detail=$5 line shown
+  shown="$op $target"
+  [ "$op" = info ] && shown=-
+  line=$(printf '%s\t%s\t%s\t%s\t%s' "$row" "$value" "$shown" "$(verdict "$value" "$op" "${target%%[!0-9.]*}")" "$detail")
   say "RESULT: ${line//$'\t'/ | }"
   [ -n "${BENCH_RESULTS:-}" ] && printf '%s\n' "$line" >> "$BENCH_RESULTS"
   return 0

@@ -5,7 +5,9 @@
 #     the fauxpak launcher links (GLib, GObject, GIO, GModule, json-glib)
 #     and calls one function of each, against /bin/true; its time over
 #     /bin/true against what the plain row allows fauxpak over bare bwrap
-#     (0.15 × bare bwrap), and its peak RSS against the 4 MB target.
+#     (0.15 × bare bwrap), and its peak RSS against the 4 MB target;
+#     next to it, as "info", fauxpak's own time up to its exec of bwrap
+#     (bwrap replaced by a script that exits), the rest of that gap.
 #  2. two sandboxes set up at once (bwrap with the plain row's command
 #     line, twice in parallel) against one after the other: the share of
 #     a sandbox's set-up another can overlap here, the most that laying
@@ -97,16 +99,25 @@ if [ -n "$floor_built" ]; then
     say "the floor program's libraries differ from fauxpak's: $fauxpak_libs"
   fi
   fauxpak_true=$(printf '%q ' "$FAUXPAK" run --app-id=$APP -- /bin/true)
+  # fauxpak's own work up to its exec of bwrap: bwrap replaced by a
+  # shell script that only exits (as run-bench-launcher.sh does for RSS).
+  printf '#!/bin/sh\nexit 0\n' > "$work/exit-bwrap"
+  chmod +x "$work/exit-bwrap"
   # fauxpak and the bare bwrap of the plain row in the same rounds: the
   # libraries' share of what fauxpak costs over bare bwrap, measured.
   measure "$work/libs.json" "$RUNS" "true=/bin/true" "libraries=$work/floor" "bare bwrap=$bare" \
-    "fauxpak run=$fauxpak_true"
-  read -r over allowed fauxpak_over < <("$PYTHON" -c '
+    "fauxpak run=$fauxpak_true" "exit=$work/exit-bwrap" \
+    "fauxpak, bwrap an exit=FAUXPAK_BWRAP=$work/exit-bwrap $fauxpak_true"
+  read -r over allowed fauxpak_over own own_over < <("$PYTHON" -c '
 import json, sys
 r = {k: v["mean"] * 1000 for k, v in json.load(open(sys.argv[1]))["commands"].items()}
-print("%.2f %.2f %.2f" % (r["libraries"] - r["true"], r["bare bwrap"] * 0.15, r["fauxpak run"] - r["bare bwrap"]))' "$work/libs.json")
+own = r["fauxpak, bwrap an exit"] - r["exit"]
+print("%.2f %.2f %.2f %.2f %.2f" % (r["libraries"] - r["true"], r["bare bwrap"] * 0.15,
+                                    r["fauxpak run"] - r["bare bwrap"], own, own - (r["libraries"] - r["true"])))' "$work/libs.json")
   record "$LIBS_ROW" "$over" vs "$allowed" \
     "$(stat_ms "$work/libs.json" libraries) ms vs /bin/true $(stat_ms "$work/libs.json" true) ms ($same); fauxpak run $(stat_ms "$work/libs.json" "fauxpak run") ms is $fauxpak_over ms over bare bwrap $(stat_ms "$work/libs.json" "bare bwrap") ms, where the plain row's 1.15x allows $allowed ms"
+  record "split: fauxpak's own work before it execs bwrap, ms" "$own" info "" \
+    "fauxpak run with bwrap a script that exits: $(stat_ms "$work/libs.json" "fauxpak, bwrap an exit") ms, less the script alone $(stat_ms "$work/libs.json" exit) ms; $own_over ms of it beyond loading the libraries (same rounds as the row above)"
   if [ -x /usr/bin/time ]; then
     # As run-bench-launcher.sh measures fauxpak: time's %M, the largest
     # of 5, next to what time running /bin/true alone reaches.
