@@ -7,7 +7,10 @@
 #     /bin/true against what the plain row allows fauxpak over bare bwrap
 #     (0.15 × bare bwrap), and its peak RSS against the 4 MB target;
 #     next to it, as "info", fauxpak's own time up to its exec of bwrap
-#     (bwrap replaced by a script that exits), the rest of that gap.
+#     (bwrap replaced by a script that exits), the rest of that gap;
+#     and, as "info", the size of what most of that is: the walk of /etc
+#     and /sys for the entries others may not read (hidden in the
+#     sandbox), done by find.
 #  2. two sandboxes set up at once (bwrap with the plain row's command
 #     line, twice in parallel) against one after the other: the share of
 #     a sandbox's set-up another can overlap here, the most that laying
@@ -103,11 +106,21 @@ if [ -n "$floor_built" ]; then
   # shell script that only exits (as run-bench-launcher.sh does for RSS).
   printf '#!/bin/sh\nexit 0\n' > "$work/exit-bwrap"
   chmod +x "$work/exit-bwrap"
+  # What most of that work is: the walk for the entries of /etc and /sys
+  # others may not read, which the sandbox hides (launcher/fp-sandbox.c,
+  # ETC_HIDE_DEPTH and SYS_HIDE_DEPTH), done here by find in one thread.
+  cat > "$work/walk.sh" <<'SH'
+find /etc -maxdepth 16 ! -perm -o=r -printf '' 2>/dev/null
+find /sys/block /sys/bus /sys/class /sys/dev /sys/devices -maxdepth 32 ! -perm -o=r -printf '' 2>/dev/null
+exit 0
+SH
+  walk_entries=$(find /etc /sys/block /sys/bus /sys/class /sys/dev /sys/devices 2>/dev/null | wc -l)
   # fauxpak and the bare bwrap of the plain row in the same rounds: the
   # libraries' share of what fauxpak costs over bare bwrap, measured.
   measure "$work/libs.json" "$RUNS" "true=/bin/true" "libraries=$work/floor" "bare bwrap=$bare" \
     "fauxpak run=$fauxpak_true" "exit=$work/exit-bwrap" \
-    "fauxpak, bwrap an exit=FAUXPAK_BWRAP=$work/exit-bwrap $fauxpak_true"
+    "fauxpak, bwrap an exit=FAUXPAK_BWRAP=$work/exit-bwrap $fauxpak_true" \
+    "walk=bash $work/walk.sh"
   read -r over allowed fauxpak_over own own_over < <("$PYTHON" -c '
 import json, sys
 r = {k: v["mean"] * 1000 for k, v in json.load(open(sys.argv[1]))["commands"].items()}
@@ -118,6 +131,17 @@ print("%.2f %.2f %.2f %.2f %.2f" % (r["libraries"] - r["true"], r["bare bwrap"] 
     "$(stat_ms "$work/libs.json" libraries) ms vs /bin/true $(stat_ms "$work/libs.json" true) ms ($same); fauxpak run $(stat_ms "$work/libs.json" "fauxpak run") ms is $fauxpak_over ms over bare bwrap $(stat_ms "$work/libs.json" "bare bwrap") ms, where the plain row's 1.15x allows $allowed ms"
   record "split: fauxpak's own work before it execs bwrap, ms" "$own" info "" \
     "fauxpak run with bwrap a script that exits: $(stat_ms "$work/libs.json" "fauxpak, bwrap an exit") ms, less the script alone $(stat_ms "$work/libs.json" exit) ms; $own_over ms of it beyond loading the libraries (same rounds as the row above)"
+  # Not a lower bound (find does more per entry than fauxpak's walk, and
+  # in one thread): the size of that walk, with, under strace, the share
+  # of fauxpak's calls before its exec of bwrap that list and stat.
+  walk_calls=
+  if command -v strace >/dev/null; then
+    FAUXPAK_BWRAP=$work/exit-bwrap strace -f -c -o "$work/strace" "$FAUXPAK" run --app-id=$APP -- /bin/true >/dev/null 2>&1 || true
+    walk_calls=$(awk '$NF == "total" { total = $4 } $NF ~ /^(getdents64|newfstatat|openat|close)$/ { walk += $4 }
+                      END { if (total) printf "; under strace, %d of fauxpak'"'"'s %d system calls before its exec of bwrap are getdents64, newfstatat, openat and close", walk, total }' "$work/strace")
+  fi
+  record "the walk of /etc and /sys for what others may not read, by find, ms" "$(stat_ms "$work/libs.json" walk)" info "" \
+    "find over their $walk_entries entries in one thread, same rounds (fauxpak walks them in two threads, beside its other work)$walk_calls"
   if [ -x /usr/bin/time ]; then
     # As run-bench-launcher.sh measures fauxpak: time's %M, the largest
     # of 5, next to what time running /bin/true alone reaches.
