@@ -106,9 +106,11 @@ if [ -n "$floor_built" ]; then
   # shell script that only exits (as run-bench-launcher.sh does for RSS).
   printf '#!/bin/sh\nexit 0\n' > "$work/exit-bwrap"
   chmod +x "$work/exit-bwrap"
-  # What most of that work is: the walk for the entries of /etc and /sys
-  # others may not read, which the sandbox hides (launcher/fp-sandbox.c,
-  # ETC_HIDE_DEPTH and SYS_HIDE_DEPTH), done here by find in one thread.
+  # What most of that work is as root (who may list all of /sys; a user
+  # lists a fraction, and the walk is a few hundred calls): the walk for
+  # the entries of /etc and /sys others may not read, which the sandbox
+  # hides (launcher/fp-sandbox.c, ETC_HIDE_DEPTH and SYS_HIDE_DEPTH),
+  # done here by find in one thread.
   cat > "$work/walk.sh" <<'SH'
 find /etc -maxdepth 16 ! -perm -o=r -printf '' 2>/dev/null
 find /sys/block /sys/bus /sys/class /sys/dev /sys/devices -maxdepth 32 ! -perm -o=r -printf '' 2>/dev/null
