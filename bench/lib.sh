@@ -128,3 +128,20 @@ replayable_argv () {
     i=$((i + 1))
   done
 }
+
+# bare_plain_bwrap APP DATA_DIR: the plain row's bare bwrap, as one shell
+# command: after a first launch (which makes ~/.var/app/APP for the later
+# ones to find), `fauxpak info --show-bwrap` of `/bin/true`, replayable,
+# its fds fed from the files DATA_DIR holds.
+bare_plain_bwrap () {
+  local app=$1 data=$2 bare fd_file
+  local -a argv
+  "$FAUXPAK" run --app-id="$app" -- /bin/true
+  mkdir -p "$data"
+  mapfile -t argv < <("$FAUXPAK" info --show-bwrap --bwrap-data-dir="$data" --app-id="$app" -- /bin/true | replayable_argv "$app")
+  bare=$(printf '%q ' "${argv[@]}")
+  for fd_file in "$data"/*; do
+    [ -e "$fd_file" ] && bare+=" $(basename "$fd_file")<$(printf '%q' "$fd_file")"
+  done
+  printf '%s\n' "$bare"
+}

@@ -79,14 +79,8 @@ else
   record_skip "$RSS_ROW" "cannot build the floor program: $why"
 fi
 
-# The plain row's command line, replayed (as run-bench.sh does).
-"$FAUXPAK" run --app-id=$APP -- /bin/true
-mkdir -p "$work/data"
-mapfile -t argv < <("$FAUXPAK" info --show-bwrap --bwrap-data-dir="$work/data" --app-id=$APP -- /bin/true | replayable_argv $APP)
-bare=$(printf '%q ' "${argv[@]}")
-for fd_file in "$work/data"/*; do
-  [ -e "$fd_file" ] && bare+=" $(basename "$fd_file")<$(printf '%q' "$fd_file")"
-done
+# The plain row's command line, replayed.
+bare=$(bare_plain_bwrap $APP "$work/data")
 
 # ldd's names of a program's libraries, sorted, one line.
 libs_of () { ldd "$1" | awk '$1 !~ /^linux-vdso/ { print $1 }' | sort | tr '\n' ' '; }
@@ -208,18 +202,18 @@ else
     ''|3|*[!0-9]*) bench_die "no usable --ro-bind-data FD /.flatpak-info in the proxy's bwrap: ${wrapped[*]}" ;;
   esac
   instance_dir=$XDG_RUNTIME_DIR/.flatpak/'<instance-id>'
+  # The proxy's own command line is what follows "--"; both get --fd=3.
   proxy=()
   in_proxy=
-  for arg in "${wrapped[@]}"; do
-    arg=${arg//"$instance_dir"/$work/instance}
-    if [ -n "$in_proxy" ]; then proxy+=("$arg"); fi
-    [ "$arg" = -- ] && in_proxy=1
-  done
   wrapped_q=
   for arg in "${wrapped[@]}"; do
     arg=${arg//"$instance_dir"/$work/instance}
     wrapped_q+="$(printf '%q' "$arg") "
-    if [ "$arg" = "${proxy[0]}" ]; then wrapped_q+="--fd=3 "; fi
+    if [ -n "$in_proxy" ]; then
+      [ ${#proxy[@]} -eq 0 ] && wrapped_q+="--fd=3 "
+      proxy+=("$arg")
+    fi
+    [ "$arg" = -- ] && in_proxy=1
   done
   if [ "$(basename "${proxy[0]:-}")" != xdg-dbus-proxy ] || [ "${proxy[1]:-}" != "$DBUS_SESSION_BUS_ADDRESS" ]; then
     bench_die "unexpected --show-dbus-proxy output (not one proxy for the private bus): ${wrapped[*]}"

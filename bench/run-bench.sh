@@ -40,14 +40,7 @@ if wants plain; then
   (
     bench_home "$work/plain"
     APP=org.fauxpak.Bench
-    # A first launch creates ~/.var/app/$APP, which later launches find.
-    "$FAUXPAK" run --app-id=$APP -- /bin/true
-    mkdir -p "$work/plain/data"
-    mapfile -t argv < <("$FAUXPAK" info --show-bwrap --bwrap-data-dir="$work/plain/data" --app-id=$APP -- /bin/true | replayable_argv $APP)
-    bare=$(printf '%q ' "${argv[@]}")
-    for fd_file in "$work/plain/data"/*; do
-      [ -e "$fd_file" ] && bare+=" $(basename "$fd_file")<$(printf '%q' "$fd_file")"
-    done
+    bare=$(bare_plain_bwrap $APP "$work/plain/data")
     fauxpak=$(printf '%q ' "$FAUXPAK" run --app-id=$APP -- /bin/true)
     say "bare bwrap: $bare"
     say "fauxpak:    $fauxpak"
